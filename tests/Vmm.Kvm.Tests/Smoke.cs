@@ -1,0 +1,7 @@
+namespace Vmm.Kvm.Tests;
+
+public class Smoke
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
