@@ -1,0 +1,95 @@
+using System.IO.Pipelines;
+
+namespace Vmm.Core.Devices;
+
+/// <summary>
+/// A device instance's console: an output pipe the device writes into on its vCPU thread and a
+/// background task drains to a host stream, and an input pipe a background task fills from a host
+/// stream. The output pipe has no back-pressure (pause threshold 0), so a flush on the vCPU thread always
+/// completes at once: the vCPU never waits for a slow terminal or disk.
+/// </summary>
+public sealed class DeviceConsole : IAsyncDisposable
+{
+    private static readonly PipeOptions Options = new(
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 0,
+        resumeWriterThreshold: 0,
+        useSynchronizationContext: false);
+
+    private readonly Pipe _output = new(Options);
+    private readonly Pipe _input = new(Options);
+    private readonly Task _outputPump;
+    private readonly Task _inputPump;
+    private readonly CancellationTokenSource _inputStop = new();
+
+    /// <param name="output">Where guest output goes; null discards it.</param>
+    /// <param name="input">Where guest input comes from; null means none (the input pipe is completed).</param>
+    public DeviceConsole(Stream? output, Stream? input)
+    {
+        _outputPump = DrainAsync(_output.Reader, output ?? Stream.Null);
+        if (input is null)
+        {
+            _input.Writer.Complete();
+            _inputPump = Task.CompletedTask;
+        }
+        else
+        {
+            _inputPump = FillAsync(input, _input.Writer, _inputStop.Token);
+        }
+    }
+
+    /// <summary>The device's side of the output: bytes the guest sends.</summary>
+    public PipeWriter Output => _output.Writer;
+
+    /// <summary>The device's side of the input: bytes for the guest.</summary>
+    public PipeReader Input => _input.Reader;
+
+    private static async Task DrainAsync(PipeReader reader, Stream destination)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync().ConfigureAwait(false);
+            foreach (var segment in result.Buffer)
+                await destination.WriteAsync(segment).ConfigureAwait(false);
+            await destination.FlushAsync().ConfigureAwait(false);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+                break;
+        }
+        await reader.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task FillAsync(Stream source, PipeWriter writer, CancellationToken cancellation)
+    {
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(512);
+                var read = await source.ReadAsync(memory, cancellation).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                writer.Advance(read);
+                var flush = await writer.FlushAsync(cancellation).ConfigureAwait(false);
+                if (flush.IsCompleted)
+                    break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await writer.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Ends output (everything written so far reaches the host stream first) and stops reading input.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _output.Writer.CompleteAsync().ConfigureAwait(false);
+        await _outputPump.ConfigureAwait(false);
+        _inputStop.Cancel();
+        // A console read may not observe cancellation (a terminal's stdin); don't wait for it.
+        await Task.WhenAny(_inputPump, Task.Delay(100)).ConfigureAwait(false);
+        _inputStop.Dispose();
+    }
+}
