@@ -10,7 +10,7 @@ namespace Vmm.Core.Machine;
 
 /// <summary>
 /// A built VM: its RAM, devices, composed exit pipeline and vCPUs, each vCPU run on a dedicated OS thread.
-/// Build one with VmBuilder; <see cref="Run"/> returns when the guest is done or
+/// Build one with <see cref="VmBuilder"/>; <see cref="Run"/> returns when the guest is done or
 /// <see cref="Stop"/> is called from another thread.
 /// </summary>
 public sealed partial class Vm : IVmControl, IAsyncDisposable
