@@ -1,0 +1,11 @@
+using Vmm.Sdk;
+
+namespace Vmm.Devices.Tests.Fakes;
+
+/// <summary>An <see cref="IVmControl"/> that records every stop request's exit code.</summary>
+public sealed class RecordingVmControl : IVmControl
+{
+    public List<int> ExitCodes { get; } = [];
+
+    public void RequestStop(int exitCode) => ExitCodes.Add(exitCode);
+}
