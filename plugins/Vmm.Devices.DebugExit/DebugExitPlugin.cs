@@ -11,12 +11,12 @@ public sealed class DebugExitPlugin : IVmmPlugin
 
     /// <inheritdoc />
     public void ConfigureServices(IServiceCollection services) =>
-        services.AddDeviceType<DebugExit, DebugExitOptions>(
+        services.AddDeviceType<DebugExitPort, DebugExitOptions>(
             DeviceTypeName,
             "isa-debug-exit port: a guest write of v stops the VM with exit code (v << 1) | 1",
             static (options, resources) =>
             {
-                DebugExit.ThrowIfInvalidWidth(options.Width);
+                DebugExitPort.ThrowIfInvalidWidth(options.Width);
                 return resources.AddPorts(options.Port, (ulong)options.Width);
             });
 }

@@ -11,7 +11,6 @@ using Vmm.Sdk;
 namespace Vmm.Devices.Tests;
 
 // Inside Vmm.Devices.Tests the bare name DebugExit would find the namespace Vmm.Devices.DebugExit first.
-using DebugExitDevice = Vmm.Devices.DebugExit.DebugExit;
 
 /// <summary>
 /// The devices are built by constructor injection from what the core offers an instance; these build
@@ -62,7 +61,7 @@ public sealed class ConstructorInjectionTests
         services.AddSingleton(Options.Create(new DebugExitOptions { Width = 4 }));
         using var provider = services.BuildServiceProvider();
 
-        var device = ActivatorUtilities.CreateInstance<DebugExitDevice>(provider);
+        var device = ActivatorUtilities.CreateInstance<DebugExitPort>(provider);
         device.Write(new BusAccess(0x501, 0, 0, 0), [0x00, 0x01, 0x00, 0x00]);
 
         Assert.Equal([0x201], vm.ExitCodes);

@@ -8,7 +8,6 @@ using Vmm.Sdk;
 namespace Vmm.Devices.Tests;
 
 // Inside Vmm.Devices.Tests the bare name DebugExit would find the namespace Vmm.Devices.DebugExit first.
-using DebugExitDevice = Vmm.Devices.DebugExit.DebugExit;
 
 /// <summary>What the debug-exit plugin offers the host: one device type whose ports follow its options.</summary>
 public sealed class DebugExitPluginTests
@@ -29,7 +28,7 @@ public sealed class DebugExitPluginTests
         var type = RegisteredType();
 
         Assert.Equal("debug-exit", type.Name);
-        Assert.Equal(typeof(DebugExitDevice), type.DeviceClass);
+        Assert.Equal(typeof(DebugExitPort), type.DeviceClass);
         Assert.Equal(typeof(DebugExitOptions), type.OptionsClass);
         Assert.False(string.IsNullOrWhiteSpace(type.Description));
     }

@@ -8,7 +8,6 @@ using Vmm.Sdk;
 namespace Vmm.Devices.Tests;
 
 // Inside Vmm.Devices.Tests the bare name DebugExit would find the namespace Vmm.Devices.DebugExit first.
-using DebugExitDevice = Vmm.Devices.DebugExit.DebugExit;
 
 /// <summary>The debug-exit port alone: a guest write becomes QEMU's exit code (v &lt;&lt; 1) | 1.</summary>
 public sealed class DebugExitTests
@@ -17,11 +16,11 @@ public sealed class DebugExitTests
 
     private readonly RecordingVmControl _vm = new();
 
-    private DebugExitDevice CreateDevice(int width = 1, ILogger<DebugExitDevice>? logger = null) =>
+    private DebugExitPort CreateDevice(int width = 1, ILogger<DebugExitPort>? logger = null) =>
         new(Options.Create(new DebugExitOptions { Port = (ushort)Port, Width = width }), _vm,
-            new DeviceIdentity("exit", DebugExitPlugin.DeviceTypeName), logger ?? NullLogger<DebugExitDevice>.Instance);
+            new DeviceIdentity("exit", DebugExitPlugin.DeviceTypeName), logger ?? NullLogger<DebugExitPort>.Instance);
 
-    private static void Out(DebugExitDevice device, ReadOnlySpan<byte> data, ulong offset = 0) =>
+    private static void Out(DebugExitPort device, ReadOnlySpan<byte> data, ulong offset = 0) =>
         device.Write(new BusAccess(Port + offset, offset, 0, 0), data);
 
     [Fact]
@@ -89,7 +88,7 @@ public sealed class DebugExitTests
     [Fact]
     public void The_stop_request_is_logged_at_information_with_the_instance_and_code()
     {
-        var logger = new RecordingLogger<DebugExitDevice>();
+        var logger = new RecordingLogger<DebugExitPort>();
         var device = CreateDevice(logger: logger);
 
         Out(device, [0x10]);

@@ -15,11 +15,11 @@ namespace Vmm.Devices.DebugExit;
 /// never make the host report plain success (0). The value is little-endian and, as in QEMU, the
 /// offset written to does not matter.
 /// </remarks>
-public sealed partial class DebugExit : IBusDevice
+public sealed partial class DebugExitPort : IBusDevice
 {
     private readonly IVmControl _vm;
     private readonly DeviceIdentity _identity;
-    private readonly ILogger<DebugExit> _logger;
+    private readonly ILogger<DebugExitPort> _logger;
     private readonly int _width;
 
     /// <summary>Creates the device for the instance <paramref name="identity"/>.</summary>
@@ -27,7 +27,7 @@ public sealed partial class DebugExit : IBusDevice
     /// <param name="vm">Stopped when the guest writes.</param>
     /// <param name="identity">The instance, for logs.</param>
     /// <param name="logger">Where the stop request is reported.</param>
-    public DebugExit(IOptions<DebugExitOptions> options, IVmControl vm, DeviceIdentity identity, ILogger<DebugExit> logger)
+    public DebugExitPort(IOptions<DebugExitOptions> options, IVmControl vm, DeviceIdentity identity, ILogger<DebugExitPort> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(vm);

@@ -1,7 +1,0 @@
-namespace Vmm.Kvm.Tests;
-
-public class Smoke
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
