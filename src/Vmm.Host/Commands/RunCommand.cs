@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Vmm.Boot;
+using Vmm.Core;
+using Vmm.Core.Devices;
+using Vmm.Core.Machine;
+using Vmm.Core.Plugins;
+using Vmm.Host.Configuration;
+using Vmm.Host.Demo;
+
+namespace Vmm.Host.Commands;
+
+/// <summary>
+/// <c>vmm run [vm.json]</c>: builds the VM from the config (or the built-in demo), runs it, and returns
+/// the process exit code (see <see cref="ExitCodes"/>).
+/// </summary>
+public static class RunCommand
+{
+    public static int Execute(RunOptions options, TextWriter error)
+    {
+        using var loggerFactory = HostLogging.Create(options.Verbose);
+        try
+        {
+            var configDirectory = options.Config?.DirectoryName;
+            var config = options.Config is null ? DemoConfig() : VmConfigLoader.Load(options.Config.ToString());
+            var source = options.Config?.ToString() ?? "demo";
+
+            var directories = PluginDirectories.Resolve(config.Plugins, configDirectory, options.PluginDirectories);
+            var catalog = new PluginCatalog(new PluginLoader().LoadAll(directories));
+            var hypervisor = HypervisorSelector.Select(options.Backend);
+            using var hypervisorLifetime = hypervisor as IDisposable;
+
+            var builder = new VmBuilder(hypervisor, catalog)
+            {
+                MemorySize = ByteSize.Parse(options.Memory ?? config.Memory, options.Memory is null ? $"{source}: memory" : "--memory"),
+                VcpuCount = options.Cpus ?? config.Cpus,
+                LoggerFactory = loggerFactory,
+            };
+            for (var i = 0; i < config.Devices.Count; i++)
+            {
+                var device = config.Devices[i];
+                var where = $"{source}: devices[{i}]";
+                builder.AddDevice(new DeviceInstanceSpec(device.Type, device.Name ?? device.Type, device.OptionsSection ?? EmptyOptions)
+                {
+                    Output = ConsoleTarget.OpenOutput(device.Console, configDirectory, where),
+                    Source = where,
+                });
+            }
+            builder.WithBootImage(config.Image is { } image
+                ? FlatBinaryImage.FromFile(Path.GetFullPath(image.Path, configDirectory ?? Environment.CurrentDirectory), image.Address, image.Entry)
+                : FlatBinaryImage.FromBytes("demo guest", DemoGuest.Assemble(), DemoGuest.LoadAddress));
+
+            var vm = builder.Build();
+            VmExitStatus status;
+            ConsoleCancelEventHandler stopOnCtrlC = (_, e) => { e.Cancel = true; vm.Stop(); };
+            Console.CancelKeyPress += stopOnCtrlC;
+            try
+            {
+                status = vm.Run();
+            }
+            finally
+            {
+                Console.CancelKeyPress -= stopOnCtrlC;
+                if (options.Stats)
+                    StatsReport.Write(vm, error);
+                vm.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            if (status.Kind is VmStopKind.Shutdown or VmStopKind.Fatal)
+                error.WriteLine($"vmm: guest fault ({status.Kind}): {status.Detail}");
+            return status.ExitCode;
+        }
+        catch (VmmException ex)
+        {
+            error.WriteLine(options.Verbose ? $"vmm: {ex}" : $"vmm: {ex.Message}");
+            return ExitCodes.Error;
+        }
+    }
+
+    private static readonly IConfiguration EmptyOptions = new ConfigurationBuilder().Build();
+
+    /// <summary>The default plugin set and the demo guest: COM1 on stdout and a debug-exit port.</summary>
+    private static VmConfig DemoConfig() => new()
+    {
+        Memory = "16M",
+        Devices =
+        [
+            new DeviceConfig { Type = "uart16550", Name = "com1", Console = "stdout", OptionsSection = Options(("port", $"0x{DemoGuest.SerialPort:x}"), ("irq", "4")) },
+            new DeviceConfig { Type = "debug-exit", Name = "debug-exit", OptionsSection = Options(("port", $"0x{DemoGuest.DebugExitPort:x}")) },
+        ],
+    };
+
+    private static IConfiguration Options(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+}

@@ -1,0 +1,17 @@
+namespace Vmm.Host.Configuration;
+
+/// <summary>The VM description in <c>vm.json</c>; property names are matched case-insensitively.</summary>
+public sealed class VmConfig
+{
+    /// <summary>RAM size: bytes, or with a K/M/G suffix (<c>"64M"</c>).</summary>
+    public string Memory { get; set; } = "64M";
+
+    public int Cpus { get; set; } = 1;
+
+    /// <summary>Plugin folders, relative to the config file: each a plugin folder or a folder of them.</summary>
+    public List<string> Plugins { get; set; } = [];
+
+    public List<DeviceConfig> Devices { get; set; } = [];
+
+    public ImageConfig? Image { get; set; }
+}

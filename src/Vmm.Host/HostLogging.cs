@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vmm.Host;
+
+/// <summary>Logs go to stderr so stdout carries only what the guest prints.</summary>
+public static class HostLogging
+{
+    public static ILoggerFactory Create(bool verbose) =>
+        LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = verbose ? "HH:mm:ss.fff " : null;
+            })
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+}

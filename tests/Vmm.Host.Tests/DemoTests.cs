@@ -1,0 +1,42 @@
+using System.Text;
+using Vmm.Host.Demo;
+using Vmm.Host.Tests.Support;
+
+namespace Vmm.Host.Tests;
+
+public class DemoTests
+{
+    [Fact]
+    public void Demo_greeting_reaches_stdout_byte_exact_and_the_exit_code_is_the_debug_exit_code()
+    {
+        KvmRequirement.RequireOrSkip();
+
+        var (exitCode, stdout, stderr) = VmmProcess.Run("run");
+
+        Assert.Equal(Encoding.ASCII.GetBytes(DemoGuest.Greeting), stdout);
+        Assert.Equal(33, DemoGuest.ExpectedExitCode);
+        Assert.True(exitCode == DemoGuest.ExpectedExitCode, $"exit code {exitCode}, stderr: {stderr}");
+    }
+
+    [Fact]
+    public void Stats_prints_the_exit_table_with_one_out_per_character()
+    {
+        KvmRequirement.RequireOrSkip();
+
+        var (exitCode, _, stderr) = VmmProcess.Run("run", "--stats");
+
+        Assert.Equal(DemoGuest.ExpectedExitCode, exitCode);
+        // One OUT per greeting character plus the debug-exit write; one IN per LSR poll (THRE is always set).
+        Assert.Matches($@"IoOut\s+{DemoGuest.Greeting.Length + 1}\b", stderr);
+        Assert.Matches($@"IoIn\s+{DemoGuest.Greeting.Length}\b", stderr);
+        Assert.Matches($@"com1 \(uart16550\)\s+{DemoGuest.Greeting.Length * 2}\b", stderr);
+    }
+
+    [Fact]
+    public void Demo_guest_assembles_to_code_then_its_greeting()
+    {
+        var image = DemoGuest.Assemble();
+
+        Assert.Equal(DemoGuest.Greeting + "\0", Encoding.ASCII.GetString(image, 0x80, image.Length - 0x80));
+    }
+}

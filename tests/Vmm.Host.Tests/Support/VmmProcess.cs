@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Vmm.Host.Tests.Support;
+
+/// <summary>Runs the built vmm (beside the tests, with the default plugins) as a user would, and captures what it prints.</summary>
+internal static class VmmProcess
+{
+    public static (int ExitCode, byte[] Stdout, string Stderr) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vmm.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("vmm did not exit within 60 s");
+        }
+        copy.Wait();
+        return (process.ExitCode, stdout.ToArray(), stderr.Result);
+    }
+}
