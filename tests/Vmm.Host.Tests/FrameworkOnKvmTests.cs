@@ -72,6 +72,65 @@ public sealed class FrameworkOnKvmTests
         Assert.Equal(1, vm.Unclaimed.Count);
     }
 
+    [Fact]
+    public async Task A_throwing_device_is_contained_the_read_is_all_ones_and_the_guest_runs_on()
+    {
+        KvmRequirement.RequireOrSkip();
+        var a = new Assembler(16);
+        a.mov(dx, (ushort)0x300);
+        a.@in(al, dx);                      // the faulty device throws: all-ones
+        a.movzx(bx, al);
+        a.@out(dx, al);                     // the faulted device is now unclaimed: dropped
+        a.mov(dx, ProbePort);
+        a.mov(al, (byte)'k');
+        a.@out(dx, al);                     // the guest carries on
+        a.hlt();
+
+        using var hypervisor = new KvmHypervisor();
+        var builder = new VmBuilder(hypervisor, new PluginCatalog([LoadedPlugin.FromType<ProbeDevicePlugin>()])) { MemorySize = 1 << 20 };
+        builder.AddDevice(new DeviceInstanceSpec("probe-port", "probe", Empty));
+        builder.AddDevice(new DeviceInstanceSpec("faulty", "faulty", Options(("port", "0x300"))));
+        builder.WithBootImage(FlatBinaryImage.FromBytes("fault guest", Assemble(a), Load));
+        await using var vm = builder.Build();
+
+        var status = vm.Run();
+
+        Assert.Equal(VmStopKind.Halted, status.Kind);
+        Assert.Equal(0xffUL, vm.Vcpus[0].GetRegisters().Rbx & 0xffff);
+        var faulty = vm.Devices.Single(d => d.Name == "faulty");
+        Assert.True(faulty.IsFaulted);
+        Assert.Equal("faulty device read", faulty.Fault!.Message);
+        var probe = (ProbePort)vm.Devices.Single(d => d.Name == "probe").Device;
+        Assert.Equal((byte)'k', Assert.Single(probe.Writes).Data.Single());
+    }
+
+    [Fact]
+    public async Task Stop_from_another_thread_ends_a_spinning_guest()
+    {
+        KvmRequirement.RequireOrSkip();
+        var a = new Assembler(16);
+        var spin = a.CreateLabel();
+        a.Label(ref spin);
+        a.jmp(spin);
+
+        using var hypervisor = new KvmHypervisor();
+        var builder = new VmBuilder(hypervisor, new PluginCatalog([])) { MemorySize = 1 << 20 };
+        builder.WithBootImage(FlatBinaryImage.FromBytes("spin", Assemble(a), Load));
+        await using var vm = builder.Build();
+
+        var running = Task.Factory.StartNew(vm.Run, TaskCreationOptions.LongRunning);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(running.IsCompleted);
+        vm.Stop();
+        var status = await running.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(VmStopKind.Stopped, status.Kind);
+        Assert.Equal(VmExitStatus.Success, status.ExitCode);
+    }
+
+    private static IConfiguration Options(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
     private static readonly IConfiguration Empty = new ConfigurationBuilder().Build();
 
     private static byte[] Assemble(Assembler assembler)

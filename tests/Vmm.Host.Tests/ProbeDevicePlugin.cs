@@ -16,6 +16,8 @@ public sealed class ProbeDevicePlugin : IVmmPlugin
             (options, resources) => resources.AddPorts(options.Port, 8));
         services.AddDeviceType<RegisterFile, ProbeOptions>("register-file", "256 bytes of MMIO memory",
             (options, resources) => resources.AddMmio(options.Address, 0x100));
+        services.AddDeviceType<FaultyDevice, ProbeOptions>("faulty", "throws on every access",
+            (options, resources) => resources.AddPorts(options.Port, 1));
     }
 }
 
@@ -54,4 +56,11 @@ public sealed class RegisterFile : IBusDevice
         Accesses.Add((access.Offset, data.Length));
         data.CopyTo(Bytes.AsSpan((int)access.Offset));
     }
+}
+
+public sealed class FaultyDevice : IBusDevice
+{
+    public void Read(in BusAccess access, Span<byte> data) => throw new InvalidOperationException("faulty device read");
+
+    public void Write(in BusAccess access, ReadOnlySpan<byte> data) => throw new InvalidOperationException("faulty device write");
 }
