@@ -49,21 +49,13 @@ public sealed class IoBus
     public bool Read(ushort port, int vcpuId, Span<byte> data)
     {
         var index = _map[port];
-        if (index == 0)
-            return false;
-        var entry = _entries[index - 1];
-        var access = new BusAccess(port, port - entry.Range.Base, entry.RangeIndex, vcpuId);
-        return entry.Slot.TryRead(in access, data);
+        return index != 0 && _entries[index - 1].Read(port, vcpuId, data);
     }
 
     /// <summary>Writes to the owner of <paramref name="port"/>; false if nobody (working) claims it.</summary>
     public bool Write(ushort port, int vcpuId, ReadOnlySpan<byte> data)
     {
         var index = _map[port];
-        if (index == 0)
-            return false;
-        var entry = _entries[index - 1];
-        var access = new BusAccess(port, port - entry.Range.Base, entry.RangeIndex, vcpuId);
-        return entry.Slot.TryWrite(in access, data);
+        return index != 0 && _entries[index - 1].Write(port, vcpuId, data);
     }
 }

@@ -47,21 +47,9 @@ public sealed class MmioBus
         return null;
     }
 
-    public bool Read(ulong address, int vcpuId, Span<byte> data)
-    {
-        var entry = Find(address);
-        if (entry is null)
-            return false;
-        var access = new BusAccess(address, address - entry.Range.Base, entry.RangeIndex, vcpuId);
-        return entry.Slot.TryRead(in access, data);
-    }
+    public bool Read(ulong address, int vcpuId, Span<byte> data) =>
+        Find(address)?.Read(address, vcpuId, data) ?? false;
 
-    public bool Write(ulong address, int vcpuId, ReadOnlySpan<byte> data)
-    {
-        var entry = Find(address);
-        if (entry is null)
-            return false;
-        var access = new BusAccess(address, address - entry.Range.Base, entry.RangeIndex, vcpuId);
-        return entry.Slot.TryWrite(in access, data);
-    }
+    public bool Write(ulong address, int vcpuId, ReadOnlySpan<byte> data) =>
+        Find(address)?.Write(address, vcpuId, data) ?? false;
 }

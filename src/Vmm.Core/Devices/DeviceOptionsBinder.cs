@@ -21,7 +21,7 @@ internal static class DeviceOptionsBinder
         catch (InvalidOperationException ex)
         {
             var known = string.Join(", ", type.OptionsClass.GetProperties().Where(p => p.CanWrite).Select(p => p.Name));
-            throw new ConfigurationException($"{where}: {Describe(ex)} (options: {known})", ex);
+            throw ConfigurationException.FromBinderError(where, ex, $"options: {known}");
         }
 
         var validatorType = typeof(IValidateOptions<>).MakeGenericType(type.OptionsClass);
@@ -37,13 +37,4 @@ internal static class DeviceOptionsBinder
     /// <summary>An <see cref="IOptions{TOptions}"/> holding <paramref name="options"/>.</summary>
     public static object Wrap(DeviceType type, object options) =>
         Activator.CreateInstance(typeof(OptionsWrapper<>).MakeGenericType(type.OptionsClass), options)!;
-
-    private static string Describe(Exception exception)
-    {
-        // The binder nests the useful text ("'0x10000' is not a valid value for UInt16") in inner exceptions.
-        var message = exception.Message;
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-            message = $"{message} {inner.Message}";
-        return message;
-    }
 }

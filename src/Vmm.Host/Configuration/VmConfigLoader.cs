@@ -45,7 +45,7 @@ public static class VmConfigLoader
         }
         catch (InvalidOperationException ex)
         {
-            throw new ConfigurationException($"{source}: {Flatten(ex)}", ex);
+            throw ConfigurationException.FromBinderError(source, ex);
         }
 
         var known = new[] { "memory", "cpus", "plugins", "devices", "image" };
@@ -74,13 +74,5 @@ public static class VmConfigLoader
             config.Devices.Add(device);
         }
         return config;
-    }
-
-    private static string Flatten(Exception exception)
-    {
-        var message = exception.Message;
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-            message = $"{message} {inner.Message}";
-        return message;
     }
 }
