@@ -22,11 +22,12 @@ var backendOption = new Option<string>("--backend")
     DefaultValueFactory = _ => "auto",
 };
 backendOption.AcceptOnlyFromAmong(HypervisorSelector.Names);
+var traceOption = new Option<bool>("--trace") { Description = "Log every exit (kind, port or address, data, device outcome) to stderr." };
 var statsOption = new Option<bool>("--stats") { Description = "Print exit counts by kind and device when the VM stops (to stderr)." };
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
-    configArgument, pluginsOption, memoryOption, cpusOption, backendOption, statsOption, verboseOption,
+    configArgument, pluginsOption, memoryOption, cpusOption, backendOption, statsOption, traceOption, verboseOption,
 };
 run.SetAction(result => RunCommand.Execute(
     new RunOptions(
@@ -36,7 +37,8 @@ run.SetAction(result => RunCommand.Execute(
         result.GetValue(cpusOption),
         result.GetValue(backendOption)!,
         result.GetValue(statsOption),
-        result.GetValue(verboseOption)),
+        result.GetValue(verboseOption),
+        result.GetValue(traceOption)),
     Console.Error));
 
 var plugins = new Command("plugins", "List the device types the plugins offer, with their options and defaults.") { pluginsOption };

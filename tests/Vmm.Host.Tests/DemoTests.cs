@@ -33,6 +33,18 @@ public class DemoTests
     }
 
     [Fact]
+    public void Trace_logs_each_exit_with_its_port_data_and_outcome()
+    {
+        KvmRequirement.RequireOrSkip();
+
+        var (exitCode, _, stderr) = VmmProcess.Run("run", "--trace");
+
+        Assert.Equal(DemoGuest.ExpectedExitCode, exitCode);
+        Assert.Contains("IoOut 0x3f8 size 1 count 1 data 48 handled True -> Resume", stderr);   // 'H'
+        Assert.Contains("IoOut 0x501 size 1 count 1 data 10 handled True -> StopVm", stderr);
+    }
+
+    [Fact]
     public void Demo_guest_assembles_to_code_then_its_greeting()
     {
         var image = DemoGuest.Assemble();

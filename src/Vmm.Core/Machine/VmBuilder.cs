@@ -42,6 +42,11 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
 
     public PluginCatalog Plugins => plugins;
 
+    /// <summary>Adds the tracing middleware, which logs each exit at Trace level under <see cref="ExitTraceCategory"/>.</summary>
+    public bool TraceExits { get; set; }
+
+    public const string ExitTraceCategory = "Vmm.Exits";
+
     public VmBuilder AddDevice(DeviceInstanceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -108,6 +113,8 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             var pipeline = new ExitPipelineBuilder(rootServices);
             pipeline.UseExitMetrics(metrics);
             pipeline.UseFaultContainment(LoggerFactory.CreateLogger("Vmm.Core.Pipeline"));
+            if (TraceExits)
+                pipeline.UseExitTracing(LoggerFactory.CreateLogger(ExitTraceCategory));
             foreach (var services in pluginServices.Values)
             {
                 foreach (var middleware in services.GetServices<IExitMiddleware>())

@@ -18,7 +18,7 @@ public static class RunCommand
 {
     public static int Execute(RunOptions options, TextWriter error)
     {
-        using var loggerFactory = HostLogging.Create(options.Verbose);
+        using var loggerFactory = HostLogging.Create(options.Verbose, options.Trace);
         try
         {
             var configDirectory = options.Config?.DirectoryName;
@@ -35,6 +35,7 @@ public static class RunCommand
                 MemorySize = ByteSize.Parse(options.Memory ?? config.Memory, options.Memory is null ? $"{source}: memory" : "--memory"),
                 VcpuCount = options.Cpus ?? config.Cpus,
                 LoggerFactory = loggerFactory,
+                TraceExits = options.Trace,
             };
             for (var i = 0; i < config.Devices.Count; i++)
             {

@@ -8,4 +8,5 @@ public sealed record RunOptions(
     int? Cpus,
     string Backend,
     bool Stats,
-    bool Verbose);
+    bool Verbose,
+    bool Trace = false);
