@@ -39,6 +39,28 @@ public sealed class DeviceConsole : IAsyncDisposable
         }
     }
 
+    private DeviceConsole()
+    {
+        _outputPump = Task.CompletedTask;
+        _inputPump = Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A console with no host streams and no background tasks: the caller is the host side. What the device
+    /// flushes into <see cref="Output"/> can be read from <paramref name="hostOutput"/> at once, and what the
+    /// caller flushes into <paramref name="hostInput"/> can be read by the device at once, so a test (the mock
+    /// vCPU kit) sees both directions without waiting for a pump.
+    /// </summary>
+    /// <param name="hostOutput">The host's end of the output: what the guest sent.</param>
+    /// <param name="hostInput">The host's end of the input: complete it to end the guest's input.</param>
+    public static DeviceConsole CreateDirect(out PipeReader hostOutput, out PipeWriter hostInput)
+    {
+        var console = new DeviceConsole();
+        hostOutput = console._output.Reader;
+        hostInput = console._input.Writer;
+        return console;
+    }
+
     /// <summary>The device's side of the output: bytes the guest sends.</summary>
     public PipeWriter Output => _output.Writer;
 

@@ -14,6 +14,13 @@ public sealed record DeviceInstanceSpec(string Type, string Name, IConfiguration
     /// <summary>Where the guest's input through this device comes from; null means none.</summary>
     public Stream? Input { get; init; }
 
+    /// <summary>
+    /// A console made by the caller, used instead of one pumped from <see cref="Output"/> and <see cref="Input"/>
+    /// (the mock vCPU kit passes <see cref="DeviceConsole.CreateDirect"/>'s). The VM built from the spec owns and
+    /// disposes it, so give each build its own.
+    /// </summary>
+    public DeviceConsole? Console { get; init; }
+
     /// <summary>Where the spec came from, for messages (<c>vm.json: devices[1]</c>).</summary>
     public string? Source { get; init; }
 }

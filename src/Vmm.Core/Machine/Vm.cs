@@ -30,6 +30,8 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
         GuestMemory memory,
         IReadOnlyList<IVcpu> vcpus,
         IReadOnlyList<DeviceSlot> devices,
+        IoBus ioBus,
+        MmioBus mmioBus,
         IReadOnlyList<DeviceConsole> consoles,
         IReadOnlyList<IDisposable> owned,
         VmStopSignal stop,
@@ -41,6 +43,8 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
         Memory = memory;
         _vcpus = vcpus;
         Devices = devices;
+        IoBus = ioBus;
+        MmioBus = mmioBus;
         _consoles = consoles;
         _owned = owned;
         _stop = stop;
@@ -53,6 +57,12 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
     public ExitHandler Pipeline { get; internal set; } = static (ref ExitContext _) => { };
 
     public GuestMemory Memory { get; }
+
+    /// <summary>The port bus: which device instance owns which ports (its <see cref="IoBus.Entries"/>).</summary>
+    public IoBus IoBus { get; }
+
+    /// <summary>The MMIO bus: which device instance owns which guest-physical ranges.</summary>
+    public MmioBus MmioBus { get; }
 
     public IReadOnlyList<DeviceSlot> Devices { get; }
 

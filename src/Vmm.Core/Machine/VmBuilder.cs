@@ -91,7 +91,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             for (var i = 0; i < VcpuCount; i++)
                 vcpus.Add(machine.CreateVcpu(i));
 
-            var vm = new Vm(machine, memory, vcpus, slots, consoles, owned, stop, metrics, unclaimed, logger);
+            var vm = new Vm(machine, memory, vcpus, slots, io, mmio, consoles, owned, stop, metrics, unclaimed, logger);
             var rootServices = AddVmServices(new ServiceCollection(), memory, vm).BuildServiceProvider();
             owned.Add(rootServices);
             var pluginServices = CreatePluginServices(memory, vm, owned);
@@ -227,7 +227,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             throw new ConfigurationException($"{where}: {ex.Message}", ex);
         }
 
-        var console = new DeviceConsole(spec.Output, spec.Input);
+        var console = spec.Console ?? new DeviceConsole(spec.Output, spec.Input);
         consoles.Add(console);
         var instanceServices = new Dictionary<Type, object>
         {
