@@ -1,1 +1,0 @@
-namespace Vmm.Sdk.Testing;
