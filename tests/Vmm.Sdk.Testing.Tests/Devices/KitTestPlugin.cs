@@ -20,5 +20,9 @@ public sealed class KitTestPlugin : IVmmPlugin
             static (options, resources) => resources.AddPorts(options.Port, 1).AddInterrupt(options.Irq));
         services.AddDeviceType<IndexedRegisterDevice, ProbeOptions>("indexed", "an index/data register pair with a planted bug",
             static (options, resources) => resources.AddPorts(options.Port, 2));
+        services.AddDeviceType<HangingDevice, ProbeOptions>("hanging", "never returns from a write to its second port",
+            static (options, resources) => resources.AddPorts(options.Port, 2));
+        services.AddDeviceType<ScribblingDevice, ProbeOptions>("scribbler", "writes one byte past guest RAM through a pointer",
+            static (options, resources) => resources.AddPorts(options.Port, 2));
     }
 }
