@@ -95,6 +95,13 @@ public sealed class ExitTrace : IReadOnlyList<ExitRecord>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Counts an exit a trace of capacity 0 does not keep, without making its record.</summary>
+    internal void CountDropped()
+    {
+        lock (_gate)
+            _dropped++;
+    }
+
     internal void Add(ExitRecord record)
     {
         lock (_gate)

@@ -197,8 +197,11 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
     private ExitHandler Observe(ExitHandler next) => (ref ExitContext exit) =>
     {
         next(ref exit);
-        Exits.Add(new ExitRecord(exit.Kind, exit.VcpuId, exit.Address, exit.Size, exit.Count,
-            exit.Data.ToArray(), exit.Handled, exit.Outcome, Clock.GetUtcNow()));
+        if (Exits.Capacity > 0)
+            Exits.Add(new ExitRecord(exit.Kind, exit.VcpuId, exit.Address, exit.Size, exit.Count,
+                exit.Data.ToArray(), exit.Handled, exit.Outcome, Clock.GetUtcNow()));
+        else
+            Exits.CountDropped();
 
         var failure = FindFailure(ref exit);
         if (failure is null)
