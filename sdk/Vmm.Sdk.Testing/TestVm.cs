@@ -49,7 +49,7 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
         _throwOnDeviceFault = builder.ThrowOnDeviceFault;
         _guestTimeout = builder.GuestTimeout;
 
-        var hypervisor = new TestHypervisor(builder.GuestHypervisor?.Invoke(), Clock, Clock.GetUtcNow());
+        var hypervisor = new TestHypervisor(builder.GuestHypervisor, Clock, Clock.GetUtcNow());
         var vmBuilder = new VmBuilder(hypervisor, new PluginCatalog(builder.Plugins))
         {
             MemorySize = builder.MemorySize,

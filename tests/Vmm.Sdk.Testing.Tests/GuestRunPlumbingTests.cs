@@ -139,6 +139,19 @@ public sealed class GuestRunPlumbingTests
         Assert.Contains("the guest hypervisor 'unavailable' could not create a VM (NotImplementedException: not yet)", error.Message);
     }
 
+    [Fact]
+    public void A_guest_hypervisor_that_cannot_be_created_leaves_scripted_tests_working_too()
+    {
+        using var vm = TestVm.Create(b => b.AddPlugin<KitTestPlugin>().AddDevice("probe", "p")
+            .WithGuestHypervisor(() => throw new Vmm.Core.Hypervisor.HypervisorException("/dev/kvm: no such file")));
+
+        vm.Out8(0x100, 4);
+
+        Assert.Equal(4, vm.In8(0x100));
+        var error = Assert.Throws<InvalidOperationException>(() => vm.RunGuest([0xf4]));
+        Assert.Contains("the guest hypervisor could not be created (HypervisorException: /dev/kvm: no such file)", error.Message);
+    }
+
     private sealed class UnavailableHypervisor : IHypervisor
     {
         public string Name => "unavailable";

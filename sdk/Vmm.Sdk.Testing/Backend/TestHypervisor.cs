@@ -9,33 +9,60 @@ namespace Vmm.Sdk.Testing.Backend;
 /// hypervisor, or it cannot create a VM, the VM gets the kit's own RAM and vCPUs: scripted accesses work the
 /// same (they never run a vCPU) and only <see cref="TestVm.RunGuest(byte[], CpuMode, ulong, TimeSpan?)"/> is refused, with the reason.
 /// </summary>
-internal sealed class TestHypervisor(IHypervisor? guestHypervisor, TimeProvider clock, DateTimeOffset start) : IHypervisor
+internal sealed class TestHypervisor : IHypervisor
 {
-    public string Name => guestHypervisor is null ? "scripted" : $"test({guestHypervisor.Name})";
+    private readonly IHypervisor? _guestHypervisor;
+    private readonly string? _whyNoGuest;
+    private readonly TimeProvider _clock;
+    private readonly DateTimeOffset _start;
 
-    public int RecommendedVcpus => guestHypervisor?.RecommendedVcpus ?? 64;
+    public TestHypervisor(Func<IHypervisor>? guestHypervisor, TimeProvider clock, DateTimeOffset start)
+    {
+        _clock = clock;
+        _start = start;
+        if (guestHypervisor is null)
+        {
+            _whyNoGuest = "this TestVm was built without a guest hypervisor (TestVmBuilder.WithoutGuestExecution)";
+            return;
+        }
+        try
+        {
+            _guestHypervisor = guestHypervisor();
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            _whyNoGuest = $"the guest hypervisor could not be created ({ex.GetType().Name}: {ex.Message})";
+        }
+    }
 
-    public int MaxVcpus => guestHypervisor?.MaxVcpus ?? 64;
+    public string Name => _guestHypervisor is null ? "scripted" : $"test({_guestHypervisor.Name})";
+
+    public int RecommendedVcpus => _guestHypervisor?.RecommendedVcpus ?? 64;
+
+    public int MaxVcpus => _guestHypervisor?.MaxVcpus ?? 64;
 
     public TestVirtualMachine? LastMachine { get; private set; }
 
     public IVirtualMachine CreateVirtualMachine()
     {
-        if (guestHypervisor is null)
-            return LastMachine = new TestVirtualMachine(null, "this TestVm was built without a guest hypervisor (TestVmBuilder.WithoutGuestExecution)", clock, start);
+        if (_guestHypervisor is null)
+            return LastMachine = new TestVirtualMachine(null, _whyNoGuest, _clock, _start);
 
         IVirtualMachine inner;
         try
         {
-            inner = guestHypervisor.CreateVirtualMachine();
+            inner = _guestHypervisor.CreateVirtualMachine();
         }
-        // The emulator, or a hardware backend on a machine without it, may be unable to make a VM; scripted
-        // tests do not need one, so they go on and RunGuest reports why it cannot run.
-        catch (Exception ex) when (ex is NotImplementedException or NotSupportedException or PlatformNotSupportedException or VmmException)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
             return LastMachine = new TestVirtualMachine(null,
-                $"the guest hypervisor '{guestHypervisor.Name}' could not create a VM ({ex.GetType().Name}: {ex.Message})", clock, start);
+                $"the guest hypervisor '{_guestHypervisor.Name}' could not create a VM ({ex.GetType().Name}: {ex.Message})", _clock, _start);
         }
-        return LastMachine = new TestVirtualMachine(inner, null, clock, start);
+        return LastMachine = new TestVirtualMachine(inner, null, _clock, _start);
     }
+
+    // The emulator while it is being written, or a hardware backend on a machine without it, may be unable to
+    // make a VM; scripted tests do not need one, so they go on and RunGuest reports why it cannot run.
+    private static bool IsUnavailable(Exception exception) =>
+        exception is NotImplementedException or NotSupportedException or PlatformNotSupportedException or VmmException;
 }
