@@ -337,6 +337,58 @@ internal static class ArithmeticGuests
             a.cmc();
             a.hlt();
         }),
+
+        new("long64_immediate_forms_and_sign_extension", CpuMode.Long64, a =>
+        {
+            a.mov(eax, 0);
+            a.add(rax, -1);                             // imm8, sign-extended to 64 bits
+            a.OutFlags();
+            a.OutValue(rax);
+            a.and(rax, -16);
+            a.OutFlags(Flags.AF);
+            a.OutValue(rax);
+            a.mov(rbx, -2);                             // C7: imm32, sign-extended
+            a.OutValue(rbx);
+            a.or(ebx, 0x80);                            // a 32-bit operation clears bits 32-63
+            a.OutFlags(Flags.AF);
+            a.OutValue(rbx);
+            a.cmp(rbx, 0x7FFF_FFFF);
+            a.OutFlags();
+            a.imul(rcx, rbx, -128);
+            a.OutFlags(MulUndefined);
+            a.OutValue(rcx);
+            a.mov(rdx, 0x0123_4567_89AB_CDEFul);
+            a.sub(dx, -1);                              // 66 83 /5: imm8 sign-extended to a word
+            a.OutFlags();
+            a.OutValue(rdx);
+            a.add(dl, 0x80);
+            a.OutFlags();
+            a.OutValue(rdx);
+            a.mov(rax, 0x0000_0000_8000_0000ul);
+            a.test(rax, unchecked((int)0x8000_0000));   // A9: imm32 sign-extended to 0xFFFF_FFFF_8000_0000
+            a.OutFlags(Flags.AF);
+            a.stc();
+            a.mov(r9, 5);
+            a.adc(r9, -1);
+            a.OutFlags();
+            a.OutValue(r9);
+            a.mov(r10, 0);
+            a.stc();
+            a.sbb(r10w, 1);
+            a.OutFlags();
+            a.OutValue(r10);
+            a.push(-3);
+            a.pop(r11);
+            a.OutValue(r11);
+            a.xor(r11, -1);
+            a.OutFlags(Flags.AF);
+            a.OutValue(r11);
+            a.mov(r12, -1L);
+            a.mov(r12b, 0);
+            a.OutValue(r12);
+            a.cmp(r12b, 0xFF);
+            a.hlt();
+        }),
     ];
 
     private static void AddSub<TRegister>(Assembler a, Op op, bool carry, TRegister left, TRegister right, uint leftValue, uint rightValue)

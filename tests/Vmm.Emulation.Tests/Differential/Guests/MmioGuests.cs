@@ -14,6 +14,7 @@ namespace Vmm.Emulation.Tests.Differential.Guests;
 internal static class MmioGuests
 {
     private const uint Unclaimed = 0xE000_0000;
+    private const ulong IndirectTarget = 0x3000;
 
     public static IEnumerable<GuestProgram> All =>
     [
@@ -134,6 +135,60 @@ internal static class MmioGuests
         })
         {
             Data = [new GuestData(DataAddress + 0x100, [0xEE, 0xFF])],
+        },
+
+        new("mmio_locked_bit_conditional_and_indirect_operands", CpuMode.Protected32, a =>
+        {
+            a.mov(ebx, (uint)MmioBase);
+            a.mov(__dword_ptr[ebx + 0x100], 5);
+            a.mov(eax, 5);
+            a.mov(ecx, 7);
+            a.@lock.cmpxchg(__dword_ptr[ebx + 0x100], ecx);     // a hit: read, then write 7
+            a.OutFlags();
+            a.OutValue(eax);
+            a.@lock.cmpxchg(__dword_ptr[ebx + 0x100], ecx);     // a miss: EAX gets 7, and a locked miss writes back too
+            a.OutFlags();
+            a.OutValue(eax);
+            a.mov(edx, 0x10);
+            a.@lock.xadd(__dword_ptr[ebx + 0x104], edx);
+            a.OutFlags();
+            a.OutValue(edx);
+            a.mov(ecx, 40);
+            a.bts(__dword_ptr[ebx + 0x108], ecx);               // the dword at +0x10C, bit 8
+            a.OutFlags(Flags.OF | Flags.SF | Flags.AF | Flags.PF);
+            a.btr(__word_ptr[ebx + 0x108], 3);                  // an immediate offset stays in the word
+            a.OutFlags(Flags.OF | Flags.SF | Flags.AF | Flags.PF);
+            a.cmp(eax, eax);
+            a.mov(esi, 0);
+            a.cmovne(esi, __dword_ptr[ebx + 0x110]);            // not taken, but the source is still read
+            a.OutValue(esi);
+            a.cmove(esi, __dword_ptr[ebx + 0x110]);
+            a.OutValue(esi);
+            a.add(edi, __dword_ptr[ebx + 0x114]);
+            a.OutFlags();
+            a.test(__dword_ptr[ebx + 0x118], edi);
+            a.OutFlags(Flags.AF);
+            a.mov(__dword_ptr[ebx + 0x11C], (uint)IndirectTarget);
+            a.call(__dword_ptr[ebx + 0x11C]);                   // the target address comes from MMIO
+            a.OutValue(eax);
+            a.cld();
+            a.mov(dx, 0x3F8);
+            a.lea(esi, __[ebx + 0x120]);
+            a.outsb();                                          // MMIO read, then port write
+            a.mov(dx, 0x60);
+            a.lea(edi, __[ebx + 0x130]);
+            a.insw();                                           // port read, then MMIO write
+            a.mov(eax, __dword_ptr[ebx + 0x130]);
+            a.OutValue(eax);
+            a.cmp(eax, esi);
+            a.hlt();
+        })
+        {
+            MoreCode = [new CodeBlock(32, IndirectTarget, a =>
+            {
+                a.mov(eax, 0xC0DE);
+                a.ret();
+            })],
         },
     ];
 }

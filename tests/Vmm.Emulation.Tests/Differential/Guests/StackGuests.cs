@@ -254,5 +254,23 @@ internal static class StackGuests
         {
             Data = [new GuestData(DataAddress, [7, 7, 7, 9, 7, 7, 1, 2, 3, 0, 5])],
         },
+
+        new("real_mode_stack_wraps_at_64_kib", CpuMode.Real, a =>
+        {
+            a.mov(sp, 0);
+            a.mov(ax, 0x1234);
+            a.push(ax);                                 // SP wraps to 0xFFFE
+            a.OutValue(sp);
+            a.OutValue(__dword_ptr[0xFFFC]);
+            a.push(-2);                                 // PUSH imm8, sign-extended to a word
+            a.pop(bx);
+            a.pop(cx);                                  // SP wraps back to 0
+            a.OutValue(sp);
+            a.OutValue(ebx);
+            a.OutValue(ecx);
+            a.mov(sp, (ushort)StackTop);
+            a.sub(bx, cx);
+            a.hlt();
+        }),
     ];
 }

@@ -43,6 +43,13 @@ internal static class GuestLayout
     public const ushort DataSelector = 0x10;
     public const ushort Code64Selector = 0x18;
 
+    /// <summary>
+    /// A DMA engine in <see cref="ScriptedDevices"/>: a dword written to the address port sets the guest-physical
+    /// address, the bytes written to the data port are copied into guest RAM there, by the host, during the exit.
+    /// </summary>
+    public const ushort DmaAddressPort = 0xD8;
+    public const ushort DmaDataPort = 0xDC;
+
     /// <summary>Port of value report number n is ValuePortBase + n, of flags report n FlagsPortBase + n.</summary>
     public const ushort ValuePortBase = 0x1000;
     public const ushort FlagsPortBase = 0x2000;

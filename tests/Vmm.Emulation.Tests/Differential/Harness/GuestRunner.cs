@@ -38,7 +38,7 @@ internal static class GuestRunner
             SetInitialRegisters(ref registers, program.Mode);
             vcpu.SetRegisters(registers);
 
-            var devices = new ScriptedDevices();
+            var devices = new ScriptedDevices(memory);
             var exits = new List<RecordedExit>();
             VcpuRunResult result = RunWithTimeout(vcpu, (ref ExitContext exit) =>
             {

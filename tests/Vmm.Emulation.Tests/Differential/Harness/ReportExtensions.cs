@@ -8,7 +8,8 @@ namespace Vmm.Emulation.Tests.Differential.Harness;
 /// How a guest makes what it computed visible: each report site is an <c>out</c> to a port of its own
 /// (<see cref="GuestLayout.ValuePortBase"/> + n for a value, <see cref="GuestLayout.FlagsPortBase"/> + n for
 /// the flags), so a difference shows up in the exit trace and its port names the site. A report keeps
-/// every register and flag as it was (it saves and restores them on the stack).
+/// every register and flag as it was (it saves and restores them on the stack) and leaves no RFLAGS image
+/// in RAM.
 /// </summary>
 internal static class ReportExtensions
 {
@@ -125,19 +126,43 @@ internal static class ReportExtensions
     /// <summary>What a report pushes before it reads the register: RAX, RDX and RFLAGS.</summary>
     private static int SavedBytes(Assembler a) => a.Bitness == 64 ? 24 : 12;
 
+    /// <summary>
+    /// Pops what the report pushed, then overwrites the RFLAGS images it left below the stack pointer with RAX:
+    /// they hold flags the guest's last instruction may have left undefined, and low RAM is compared. LEA
+    /// moves the stack pointer without touching the flags; in 16-bit code it writes SP only, so it wraps at
+    /// 64 KiB like the pushes do.
+    /// </summary>
     private static void Restore(Assembler a)
     {
-        if (a.Bitness == 64)
+        switch (a.Bitness)
         {
-            a.popfq();
-            a.pop(rdx);
-            a.pop(rax);
-        }
-        else
-        {
-            a.popfd();
-            a.pop(edx);
-            a.pop(eax);
+            case 64:
+                a.popfq();
+                a.pop(rdx);
+                a.pop(rax);
+                a.lea(rsp, __[rsp - 16]);
+                a.push(rax);
+                a.push(rax);
+                a.lea(rsp, __[rsp + 32]);
+                break;
+            case 32:
+                a.popfd();
+                a.pop(edx);
+                a.pop(eax);
+                a.lea(esp, __[esp - 8]);
+                a.push(eax);
+                a.push(eax);
+                a.lea(esp, __[esp + 16]);
+                break;
+            default:
+                a.popfd();
+                a.pop(edx);
+                a.pop(eax);
+                a.lea(sp, __[esp - 8]);
+                a.push(eax);
+                a.push(eax);
+                a.lea(sp, __[esp + 16]);
+                break;
         }
     }
 

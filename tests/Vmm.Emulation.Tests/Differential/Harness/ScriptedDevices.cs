@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Vmm.Core.Memory;
 using Vmm.Sdk;
 
 namespace Vmm.Emulation.Tests.Differential.Harness;
@@ -8,15 +9,20 @@ namespace Vmm.Emulation.Tests.Differential.Harness;
 /// a port read returns a value made of the port and the number of port elements read so far (so a
 /// batched <c>rep ins</c> reads what element-by-element reads would); MMIO at
 /// <see cref="GuestLayout.MmioBase"/> is a byte register file that returns what was written (and a
-/// pattern before that); other MMIO reads all-ones and drops writes.
+/// pattern before that); other MMIO reads all-ones and drops writes. A DMA engine on
+/// <see cref="GuestLayout.DmaAddressPort"/> and <see cref="GuestLayout.DmaDataPort"/> writes guest RAM from
+/// the host, as a device would.
 /// </summary>
 internal sealed class ScriptedDevices
 {
     private readonly byte[] _registers = new byte[GuestLayout.MmioSize];
+    private readonly GuestMemory _memory;
     private uint _portElementsRead;
+    private ulong _dmaAddress;
 
-    public ScriptedDevices()
+    public ScriptedDevices(GuestMemory memory)
     {
+        _memory = memory;
         for (int i = 0; i < _registers.Length; i++)
             _registers[i] = (byte)(i ^ 0xA5);
     }
@@ -46,6 +52,14 @@ internal sealed class ScriptedDevices
             case ExitKind.MmioWrite:
                 if (TryRegisters(exit.Address, exit.Data.Length, out offset))
                     exit.Data.CopyTo(_registers.AsSpan(offset));
+                break;
+            case ExitKind.IoOut when exit.Address == GuestLayout.DmaAddressPort && exit.Size == 4:
+                _dmaAddress = BinaryPrimitives.ReadUInt32LittleEndian(exit.Data[^4..]);
+                break;
+            case ExitKind.IoOut when exit.Address == GuestLayout.DmaDataPort:
+                if (!_memory.TryWrite(_dmaAddress, exit.Data))
+                    throw new InvalidOperationException($"DMA to 0x{_dmaAddress:x}+{exit.Data.Length} is outside RAM");
+                _dmaAddress += (ulong)exit.Data.Length;
                 break;
             case ExitKind.IoOut or ExitKind.Cancelled:
                 break;
