@@ -141,5 +141,31 @@ internal static class CodeAndPagingGuests
             a.OutValue(r9);
             a.hlt();
         }),
+
+        new("long64_instruction_fetch_across_noncontiguous_pages", CpuMode.Long64, a =>
+        {
+            // 0x4000_0000 and 0x4020_0000 both map physical 0, so MOV EAX, imm32 at 0x401F_FFFD has its opcode
+            // and two immediate bytes at the end of RAM's first 2 MiB and the rest, then RET, at physical 0.
+            a.mov(ebx, SecondGibDirectory);
+            a.mov(eax, LargePage);
+            a.mov(__qword_ptr[rbx], rax);
+            a.mov(__qword_ptr[rbx + 8], rax);
+            a.invlpg(__[0x4000_0000]);
+            a.invlpg(__[0x4020_0000]);
+            a.mov(esi, 0x401F_FFFD);
+            a.call(rsi);
+            a.OutValue(eax);
+            a.mov(__byte_ptr[0x1F_FFFE], 0x99);             // through the identity map
+            a.call(rsi);
+            a.OutValue(eax);
+            a.mov(__byte_ptr[0x4020_0001], 0x55);           // through the alias
+            a.call(rsi);
+            a.OutValue(eax);
+            a.cmp(eax, esi);
+            a.hlt();
+        })
+        {
+            Data = [new GuestData(0x1F_FFFD, [0xB8, 0x11, 0x22]), new GuestData(0, [0x33, 0x44, 0xC3])],
+        },
     ];
 }

@@ -9,7 +9,7 @@ internal static class GuestCatalog
         new IEnumerable<GuestProgram>[]
         {
             ModeGuests.All, PortIoGuests.All, MmioGuests.All, ArithmeticGuests.All, ConditionGuests.All,
-            StackGuests.All, StringGuests.All, ExchangeGuests.All, CodeAndPagingGuests.All,
+            StackGuests.All, StringGuests.All, ExchangeGuests.All, CodeAndPagingGuests.All, SegmentGuests.All, InterruptGuests.All,
         }.SelectMany(g => g).ToDictionary(g => g.Name));
 
     public static IEnumerable<string> Names => s_byName.Value.Keys;

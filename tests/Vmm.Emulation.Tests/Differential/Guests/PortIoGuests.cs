@@ -158,5 +158,21 @@ internal static class PortIoGuests
             Data = [new GuestData(DataAddress, s_text)],
             UndefinedFinalFlags = Flags.AF,     // TEST leaves AF undefined
         },
+
+        new("rep_insb_longer_than_kvm_reads_ahead", CpuMode.Protected32, a =>
+        {
+            // KVM reads INS ahead into a 1 KiB buffer (struct read_cache), so 2304 bytes from a page boundary
+            // arrive as exits of 1024, 1024 and 256 elements.
+            a.cld();
+            a.mov(dx, Keyboard);
+            a.mov(edi, (uint)DataAddress + 0x1000);
+            a.mov(ecx, 0x900);
+            a.rep.insb();
+            a.OutValue(edi);
+            a.OutValue(__dword_ptr[DataAddress + 0x1000 + 0x3FE]);
+            a.OutValue(__dword_ptr[DataAddress + 0x1000 + 0x8FC]);
+            a.cmp(edi, ecx);
+            a.hlt();
+        }),
     ];
 }

@@ -14,6 +14,7 @@ internal static class GuestImage
     private const ulong Code32Descriptor = 0x00CF_9B00_0000_FFFF;
     private const ulong DataDescriptor = 0x00CF_9300_0000_FFFF;
     private const ulong Code64Descriptor = 0x00AF_9B00_0000_FFFF;
+    private const ulong BasedDataDescriptor = 0x0040_9300_0000_FFFF | (GuestLayout.DataAddress << 16);
 
     public static void Load(GuestProgram program, GuestMemory memory)
     {
@@ -53,7 +54,7 @@ internal static class GuestImage
 
     private static void WriteGdt(GuestMemory memory)
     {
-        ulong[] descriptors = [0, Code32Descriptor, DataDescriptor, Code64Descriptor];
+        ulong[] descriptors = [0, Code32Descriptor, DataDescriptor, Code64Descriptor, BasedDataDescriptor];
         var gdt = new byte[descriptors.Length * 8];
         for (int i = 0; i < descriptors.Length; i++)
             BinaryPrimitives.WriteUInt64LittleEndian(gdt.AsSpan(i * 8), descriptors[i]);

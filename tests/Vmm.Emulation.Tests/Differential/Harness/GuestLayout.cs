@@ -43,6 +43,9 @@ internal static class GuestLayout
     public const ushort DataSelector = 0x10;
     public const ushort Code64Selector = 0x18;
 
+    /// <summary>A 32-bit data segment with base <see cref="DataAddress"/> and a 64 KiB byte-granular limit.</summary>
+    public const ushort BasedDataSelector = 0x20;
+
     /// <summary>
     /// A DMA engine in <see cref="ScriptedDevices"/>: a dword written to the address port sets the guest-physical
     /// address, the bytes written to the data port are copied into guest RAM there, by the host, during the exit.

@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using Iced.Intel;
+using Vmm.Core.Hypervisor;
+using Vmm.Emulation.Tests.Differential.Harness;
+using static Iced.Intel.AssemblerRegisters;
+using static Vmm.Emulation.Tests.Differential.Harness.GuestLayout;
+
+namespace Vmm.Emulation.Tests.Differential.Guests;
+
+/// <summary>
+/// Exceptions in protected mode, delivered through an IDT of 32-bit interrupt gates: faults with and without
+/// an error code. (No INT n: the KVM here emulates every instruction, and its emulator runs INT n in real
+/// mode only, arch/x86/kvm/emulate.c emulate_int.)
+/// </summary>
+internal static class InterruptGuests
+{
+    private const ulong IdtrAddress = 0x4E0, IdtAddress = 0x5000;
+    private const ulong DivideErrorHandler = 0x3000, InvalidOpcodeHandler = 0x3100, GeneralProtectionHandler = 0x3200;
+    private const int DivideError = 0, InvalidOpcode = 6, GeneralProtection = 13;
+    private const ushort BeyondGdtLimit = 0x28;
+
+    public static IEnumerable<GuestProgram> All =>
+    [
+        new("protected32_exceptions_through_the_idt", CpuMode.Protected32, a =>
+        {
+            a.lgdt(__[GdtrAddress]);
+            a.lidt(__[IdtrAddress]);
+            a.mov(edx, 0);
+            a.mov(eax, 100);
+            a.mov(ecx, 0);
+            a.cmp(eax, ecx);                            // defined flags for the exception to push
+            a.div(ecx);                                 // #DE: a fault, the handler skips the 2-byte DIV
+            a.OutValue(eax);
+            a.ud2();                                    // #UD: a fault, the handler skips the 2-byte UD2
+            a.mov(ecx, BeyondGdtLimit);
+            a.stc();
+            a.mov(ds, ecx);                             // #GP(0x28): a fault with an error code; skips the 2-byte MOV
+            a.OutFlags();
+            a.sidt(__[DataAddress + 0x800]);
+            a.OutValue(__dword_ptr[DataAddress + 0x800]);
+            a.OutValue(__dword_ptr[DataAddress + 0x804]);
+            a.OutValue(esp);
+            a.cmp(eax, ecx);
+            a.hlt();
+        })
+        {
+            MoreCode =
+            [
+                new CodeBlock(32, DivideErrorHandler, a => Handler(a, skip: 2)),
+                new CodeBlock(32, InvalidOpcodeHandler, a => Handler(a, skip: 2)),
+                new CodeBlock(32, GeneralProtectionHandler, a =>
+                {
+                    a.pop(esi);                             // the error code
+                    a.OutValue(esi);
+                    Handler(a, skip: 2);
+                }),
+            ],
+            Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
+        },
+    ];
+
+    /// <summary>Reports the pushed EIP, CS and EFLAGS (masked to the compared flags), then returns past the faulting instruction.</summary>
+    private static void Handler(Assembler a, int skip)
+    {
+        a.push(ebp);
+        a.mov(ebp, esp);
+        a.OutValue(__dword_ptr[ebp + 4]);
+        a.OutValue(__dword_ptr[ebp + 8]);
+        a.mov(ebp, __dword_ptr[ebp + 12]);
+        a.and(ebp, (uint)GuestProgram.ComparedFlags);
+        a.OutValue(ebp);
+        a.pop(ebp);
+        Return(a, skip);
+    }
+
+    /// <summary>
+    /// IRETD without IRETD, which the KVM here cannot run outside real mode (arch/x86/kvm/emulate.c em_iret
+    /// handles real mode only, and this KVM emulates every instruction): restore EFLAGS from the frame, then a
+    /// far return that drops it.
+    /// </summary>
+    private static void Return(Assembler a, int skip)
+    {
+        if (skip != 0)
+            a.add(__dword_ptr[esp], skip);
+        a.push(__dword_ptr[esp + 8]);
+        a.popfd();
+        a.retf((ushort)4);
+    }
+
+    private static byte[] Idtr()
+    {
+        var idtr = new byte[6];
+        BinaryPrimitives.WriteUInt16LittleEndian(idtr, (GeneralProtection + 1) * 8 - 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(idtr.AsSpan(2), (uint)IdtAddress);
+        return idtr;
+    }
+
+    /// <summary>32-bit interrupt gates (type 0xE, present, DPL 0) to the flat code segment (Intel SDM Vol. 3A 6.11).</summary>
+    private static byte[] Idt()
+    {
+        var idt = new byte[(GeneralProtection + 1) * 8];
+        foreach (var (vector, handler) in new[] { (DivideError, DivideErrorHandler), (InvalidOpcode, InvalidOpcodeHandler), (GeneralProtection, GeneralProtectionHandler) })
+        {
+            ulong gate = (handler & 0xFFFF) | ((ulong)Code32Selector << 16) | (0x8E00ul << 32) | ((handler >> 16) << 48);
+            BinaryPrimitives.WriteUInt64LittleEndian(idt.AsSpan(vector * 8), gate);
+        }
+
+        return idt;
+    }
+}
