@@ -1,0 +1,124 @@
+using Vmm.Core.Hypervisor;
+using Vmm.Emulation.Execution;
+using Vmm.Emulation.Physical;
+using Vmm.Sdk;
+
+namespace Vmm.Emulation;
+
+/// <summary>
+/// An emulated vCPU. <see cref="Run"/> interprets guest code on the calling thread and passes every exit
+/// through the pipeline, with the same kinds, ports, addresses, sizes, counts, data and order as the KVM
+/// backend; <see cref="RequestStop"/> works from any thread.
+/// </summary>
+/// <remarks>
+/// What the pipeline sees, and how <see cref="Run"/> ends, matches <c>KvmVcpu</c>:
+/// <list type="bullet">
+/// <item>IN, OUT, INS, OUTS: IoIn/IoOut exits (string I/O batched as KVM's emulator does, see
+/// <c>Interpreter.Strings</c>). A non-Resume outcome completes the instruction and returns <see cref="VcpuStopReason.Requested"/>.</item>
+/// <item>Any access to guest-physical memory outside RAM: an MmioRead/MmioWrite exit of the access size, after
+/// which the same rule applies.</item>
+/// <item>HLT: a Halt exit with RIP past the HLT; Resume goes on, anything else returns <see cref="VcpuStopReason.Halted"/>.</item>
+/// <item><see cref="RequestStop"/>: a Cancelled exit, then <see cref="VcpuStopReason.Requested"/>; a stop requested while
+/// not running is kept for the next run.</item>
+/// <item>A guest exception the IDT could not deliver (triple fault): a Shutdown exit, then <see cref="VcpuStopReason.Shutdown"/>.</item>
+/// <item>An unsupported instruction, a deliverable guest exception (delivery is not emulated yet), or anything
+/// else the emulator cannot do: a Fatal exit, then <see cref="VcpuStopReason.Fatal"/> with a message naming the
+/// instruction (Iced's disassembly) and CS:RIP, and a register dump.</item>
+/// </list>
+/// </remarks>
+public sealed class EmulatedVcpu : IVcpu
+{
+    private readonly Interpreter _cpu;
+    private readonly PhysicalMemory _memory;
+    private int _running;
+    private int _disposed;
+
+    internal EmulatedVcpu(int id, PhysicalMemory memory, EmulatorOptions options)
+    {
+        Id = id;
+        _memory = memory;
+        _cpu = new Interpreter(id, memory, options);
+    }
+
+    /// <inheritdoc />
+    public int Id { get; }
+
+    /// <summary>Instructions this vCPU has completed, over all runs; readable from any thread.</summary>
+    public long InstructionsRetired => _cpu.InstructionsRetired;
+
+    /// <summary>The interpreter, for this assembly's tests and benchmarks.</summary>
+    internal Interpreter Interpreter => _cpu;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The vCPU is running.</exception>
+    public void SetBootState(VcpuBootState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var _ = EnterIdle();
+        _cpu.SetBootState(state);
+    }
+
+    /// <inheritdoc />
+    public VcpuRegisters GetRegisters() => _cpu.GetRegisters();
+
+    /// <inheritdoc />
+    public void SetRegisters(in VcpuRegisters registers) => _cpu.SetRegisters(registers);
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">Another thread is already running this vCPU.</exception>
+    public VcpuRunResult Run(ExitHandler pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+            throw new InvalidOperationException($"vCPU {Id} is already running on another thread.");
+        try
+        {
+            // The use keeps the RAM allocated even if the VM is disposed while the guest runs.
+            if (!_memory.TryAcquire())
+                throw new ObjectDisposedException(nameof(EmulatedVirtualMachine), $"vCPU {Id}'s VM has been disposed.");
+            try
+            {
+                return _cpu.Run(pipeline);
+            }
+            finally
+            {
+                _memory.Release();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>
+    /// Makes <see cref="Run"/> return <see cref="VcpuStopReason.Requested"/> soon (at the next block of guest
+    /// code), from any thread. A stop requested while the vCPU is not running is kept: the next
+    /// <see cref="Run"/> returns at once.
+    /// </summary>
+    public void RequestStop() => _cpu.RequestStop();
+
+    /// <inheritdoc />
+    public string DescribeState() => _cpu.DescribeState();
+
+    /// <summary>Asks a running <see cref="Run"/> to stop; later calls to Run throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        RequestStop();
+    }
+
+    private IdleScope EnterIdle()
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+            throw new InvalidOperationException($"vCPU {Id} is running; set its boot state before Run or after it returns.");
+        return new IdleScope(this);
+    }
+
+    private readonly struct IdleScope(EmulatedVcpu vcpu) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref vcpu._running, 0);
+    }
+}
