@@ -18,7 +18,7 @@ var memoryOption = new Option<string?>("--memory", "-m") { Description = "Guest 
 var cpusOption = new Option<int?>("--cpus") { Description = "vCPU count (overrides the config)." };
 var backendOption = new Option<string>("--backend")
 {
-    Description = "Hypervisor: auto or kvm.",
+    Description = "Hypervisor: auto (KVM, else the emulator), kvm or emulator.",
     DefaultValueFactory = _ => "auto",
 };
 backendOption.AcceptOnlyFromAmong(HypervisorSelector.Names);

@@ -19,6 +19,30 @@ public class DemoTests
     }
 
     [Fact]
+    public void Demo_runs_on_the_emulator_with_the_same_output_and_exit_code()
+    {
+        var (exitCode, stdout, stderr) = VmmProcess.Run("run", "--backend", "emulator");
+
+        Assert.Equal(Encoding.ASCII.GetBytes(DemoGuest.Greeting), stdout);
+        Assert.True(exitCode == DemoGuest.ExpectedExitCode, $"exit code {exitCode}, stderr: {stderr}");
+    }
+
+    [Fact]
+    public void Demo_exits_are_the_same_on_kvm_and_on_the_emulator()
+    {
+        KvmRequirement.RequireOrSkip();
+
+        var onKvm = ExitLines(VmmProcess.Run("run", "--trace", "--backend", "kvm").Stderr);
+        var onEmulator = ExitLines(VmmProcess.Run("run", "--trace", "--backend", "emulator").Stderr);
+
+        Assert.Equal(2 * DemoGuest.Greeting.Length + 1, onKvm.Length);
+        Assert.Equal(onKvm, onEmulator);
+    }
+
+    private static string[] ExitLines(string stderr) =>
+        stderr.Split('\n').Where(line => line.Contains("Vmm.Exits")).Select(line => line[line.IndexOf("vCPU", StringComparison.Ordinal)..].TrimEnd()).ToArray();
+
+    [Fact]
     public void Stats_prints_the_exit_table_with_one_out_per_character()
     {
         KvmRequirement.RequireOrSkip();

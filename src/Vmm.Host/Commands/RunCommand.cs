@@ -27,7 +27,7 @@ public static class RunCommand
 
             var directories = PluginDirectories.Resolve(config.Plugins, configDirectory, options.PluginDirectories);
             var catalog = new PluginCatalog(new PluginLoader().LoadAll(directories));
-            var hypervisor = HypervisorSelector.Select(options.Backend);
+            var hypervisor = HypervisorSelector.Select(options.Backend, error);
             using var hypervisorLifetime = hypervisor as IDisposable;
 
             var builder = new VmBuilder(hypervisor, catalog)
