@@ -389,6 +389,28 @@ internal static class ArithmeticGuests
             a.cmp(r12b, 0xFF);
             a.hlt();
         }),
+
+        new("rotates_and_shifts_by_multiples_of_the_operand_size", CpuMode.Protected32, a =>
+        {
+            // An 8- or 16-bit ROL/ROR by a multiple of its size rotates nothing but still sets CF (the masked
+            // count is not 0); RCL/RCR count modulo 9 and 17; by 32 (masked to 0) nothing changes at all.
+            // SHL/SHR/SAR by the operand size or more leave CF undefined (and OF, AF: count not 1).
+            Shift(a, a => a.rol(al, 8), 0x80, Flags.OF);
+            Shift(a, a => a.ror(al, 8), 0x01, Flags.OF);
+            Shift(a, a => a.rol(al, 16), 0x02, Flags.OF);
+            Shift(a, a => a.rol(ax, 16), 0x8000, Flags.OF);
+            Shift(a, a => a.ror(ax, 16), 0x0001, Flags.OF);
+            Shift(a, a => a.rol(eax, 32), 0x8000_0000, 0);
+            Shift(a, a => a.rcr(ax, 17), 0x8001, Flags.OF);
+            Shift(a, a => a.rcl(al, 18), 0x81, Flags.OF);
+            Shift(a, a => a.shl(al, 8), 0xFF, Flags.CF | Flags.OF | Flags.AF);
+            Shift(a, a => a.shr(ax, 16), 0xFFFF, Flags.CF | Flags.OF | Flags.AF);
+            Shift(a, a => a.sar(al, 9), 0x80, Flags.CF | Flags.OF | Flags.AF);
+            a.mov(cl, 24);
+            Shift(a, a => a.ror(al, cl), 0x01, Flags.OF);
+            a.cmp(eax, ecx);
+            a.hlt();
+        }),
     ];
 
     private static void AddSub<TRegister>(Assembler a, Op op, bool carry, TRegister left, TRegister right, uint leftValue, uint rightValue)

@@ -57,6 +57,45 @@ internal static class InterruptGuests
             ],
             Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
         },
+
+        new("protected32_divide_overflow_faults", CpuMode.Protected32, a =>
+        {
+            a.lgdt(__[GdtrAddress]);
+            a.lidt(__[IdtrAddress]);
+            a.mov(edx, 1);
+            a.mov(eax, 0);
+            a.mov(ecx, 1);
+            a.cmp(eax, ecx);
+            a.div(ecx);                                 // quotient 2^32: #DE, EDX:EAX unchanged
+            a.OutValue(eax);
+            a.OutValue(edx);
+            a.mov(eax, 0x8000_0000);
+            a.cdq();
+            a.mov(ecx, -1);
+            a.idiv(ecx);                                // INT_MIN / -1: #DE
+            a.OutValue(eax);
+            a.mov(ax, 0x1000);
+            a.mov(bl, 2);
+            a.div(bl);                                  // 0x800 does not fit in AL: #DE
+            a.OutValue(eax);
+            a.mov(ax, 0x8000);
+            a.mov(bl, 0xFF);
+            a.idiv(bl);                                 // 32768 does not fit in AL: #DE
+            a.OutValue(eax);
+            a.mov(ax, 0x00FE);
+            a.mov(bl, 0xFF);
+            a.idiv(bl);                                 // 254 / -1 = -254: does not fit either
+            a.OutValue(eax);
+            a.mov(ax, 0xFF02);
+            a.idiv(bl);                                 // -254 / -1 = 254: no
+            a.OutValue(eax);
+            a.cmp(eax, edx);
+            a.hlt();
+        })
+        {
+            MoreCode = [new CodeBlock(32, DivideErrorHandler, a => Handler(a, skip: 2))],
+            Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
+        },
     ];
 
     /// <summary>Reports the pushed EIP, CS and EFLAGS (masked to the compared flags), then returns past the faulting instruction.</summary>

@@ -190,5 +190,41 @@ internal static class MmioGuests
                 a.ret();
             })],
         },
+
+        new("mmio_rep_string_operands_and_cmpxchg8b", CpuMode.Protected32, a =>
+        {
+            a.cld();
+            a.mov(dx, 0x3F8);
+            a.mov(esi, (uint)MmioBase + 0x40);
+            a.mov(ecx, 3);
+            a.rep.outsb();                              // each element: MMIO read, then port write
+            a.std();
+            a.mov(esi, (uint)DataAddress + 4);
+            a.mov(edi, (uint)MmioBase + 0x104);
+            a.mov(ecx, 3);
+            a.rep.movsw();                              // RAM to MMIO, backwards
+            a.cld();
+            a.mov(esi, (uint)MmioBase + 0x100);
+            a.mov(edi, (uint)DataAddress + 0x10);
+            a.mov(ecx, 2);
+            a.rep.movsd();                              // MMIO to RAM
+            a.OutValue(__dword_ptr[DataAddress + 0x14]);
+            a.mov(ebx, (uint)MmioBase + 0x200);
+            a.mov(eax, __dword_ptr[ebx]);
+            a.mov(edx, __dword_ptr[ebx + 4]);
+            a.mov(ecx, 0x1111_2222);
+            a.mov(esi, ebx);
+            a.mov(ebx, 0x3333_4444);
+            a.@lock.cmpxchg8b(__qword_ptr[esi]);        // a hit: 8-byte read, 8-byte write
+            a.OutFlags();
+            a.@lock.cmpxchg8b(__qword_ptr[esi]);        // a miss: EDX:EAX gets the qword
+            a.OutFlags();
+            a.OutValue(eax);
+            a.OutValue(edx);
+            a.hlt();
+        })
+        {
+            Data = [new GuestData(DataAddress, [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17])],
+        },
     ];
 }

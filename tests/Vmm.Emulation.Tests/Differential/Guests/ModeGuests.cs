@@ -242,6 +242,84 @@ internal static class ModeGuests
             a.cmp(eax, edx);
             a.hlt();
         }),
+
+        new("long64_compatibility_mode_round_trip", CpuMode.Long64, a =>
+        {
+            a.lgdt(__[GdtrAddress]);
+            a.mov(__dword_ptr[DataAddress + 0x10], (uint)Code32Address);
+            a.mov(__word_ptr[DataAddress + 0x14], Code32Selector);
+            a.jmp(__fword_ptr[DataAddress + 0x10]);           // JMP m16:32 to a 32-bit code segment: compatibility mode
+        })
+        {
+            MoreCode =
+            [
+                new CodeBlock(32, Code32Address, a =>
+                {
+                    a.mov(eax, 0x7FFF_FFFF);
+                    a.inc(eax);                                 // 0x40: INC EAX here, a REX prefix in 64-bit mode
+                    a.OutValue(eax);
+                    a.push(0x1122_3344);                        // 4 bytes
+                    a.OutValue(esp);
+                    a.pop(ecx);
+                    a.OutValue(ecx);
+                    a.OutValue(cs);
+                    a.jmp(Code64Selector, (uint)Code64Address);
+                }),
+                new CodeBlock(64, Code64Address, a =>
+                {
+                    // Intel leaves the upper halves of registers written in compatibility mode undefined
+                    // (SDM Vol. 1 3.4.1.1): set every register the 32-bit code wrote.
+                    a.mov(eax, 0);
+                    a.mov(ecx, 0);
+                    a.mov(edx, 0);
+                    a.OutValue(cs);
+                    a.mov(rax, -1L);
+                    a.nop();                                    // 0x90: not XCHG EAX, EAX, so RAX stays
+                    a.OutValue(rax);
+                    a.db(0x87, 0xC0);                           // XCHG EAX, EAX: a 32-bit write, zero-extends
+                    a.OutValue(rax);
+                    a.mov(rbx, -1L);
+                    a.db(0x40, 0xFF, 0xC3);                     // INC EBX with an empty REX prefix
+                    a.OutValue(rbx);
+                    a.add(rbx, 1);
+                    a.hlt();
+                }),
+            ],
+        },
+
+        new("protected32_16_bit_address_size_override", CpuMode.Protected32, a =>
+        {
+            a.mov(__dword_ptr[DataAddress + 0x10], 0xABCD_1234);
+            a.mov(__byte_ptr[DataAddress + 0x1], 0x77);
+            a.mov(ebx, 0x1234_0000 | (uint)DataAddress);
+            a.mov(esi, 0xFFFF_0010);
+            a.mov(eax, __dword_ptr[bx + si]);               // 67: BX + SI, 16 bits: 0x4010
+            a.OutValue(eax);
+            a.lea(eax, __[bx + si + 0xFFF0]);               // wraps to 0x4000, zero-extended
+            a.OutValue(eax);
+            a.mov(bx, 0xFFFF);
+            a.mov(al, __byte_ptr[bx + (int)DataAddress + 2]);   // wraps to 0x4001
+            a.OutValue(eax);
+            a.cld();
+            a.mov(esi, 0xABCD_0000 | (uint)DataAddress);
+            a.mov(edi, 0xABCD_0000 | (uint)DataAddress + 0x100);
+            a.mov(ecx, 0xFFFF_0003);
+            a.db(0x67);                                     // REP MOVSB with SI, DI and CX
+            a.rep.movsb();
+            a.OutValue(esi);
+            a.OutValue(edi);
+            a.OutValue(ecx);
+            var zero = a.CreateLabel();
+            a.mov(edx, 0);
+            a.mov(ecx, 0x0001_0000);
+            a.db(0x67);                                     // JCXZ: CX is 0, ECX is not
+            a.jecxz(zero);
+            a.mov(edx, 0xBAD);
+            a.Label(ref zero);
+            a.OutValue(edx);
+            a.cmp(ecx, esi);
+            a.hlt();
+        }),
     ];
 
     private static void LoadFlatDataSegments(Assembler a)

@@ -174,5 +174,30 @@ internal static class PortIoGuests
             a.cmp(edi, ecx);
             a.hlt();
         }),
+
+        new("rep_ins_outs_backward_across_a_page_boundary", CpuMode.Protected32, a =>
+        {
+            // KVM reads INS ahead only to the start of the page when DF=1, and at least one element.
+            a.std();
+            a.mov(dx, Keyboard);
+            a.mov(edi, (uint)DataAddress + 0x1001);
+            a.mov(ecx, 4);
+            a.rep.insb();
+            a.OutValue(edi);
+            a.mov(dx, Serial);
+            a.mov(esi, (uint)DataAddress + 0x1001);
+            a.mov(ecx, 4);
+            a.rep.outsb();
+            a.OutValue(esi);
+            a.mov(dx, Keyboard);
+            a.mov(edi, (uint)DataAddress + 0x1002);
+            a.mov(ecx, 3);
+            a.rep.insw();
+            a.cld();
+            a.OutValue(__dword_ptr[DataAddress + 0xFFC]);
+            a.OutValue(__dword_ptr[DataAddress + 0x1000]);
+            a.cmp(edi, esi);
+            a.hlt();
+        }),
     ];
 }

@@ -272,5 +272,58 @@ internal static class StackGuests
             a.sub(bx, cx);
             a.hlt();
         }),
+
+        new("real_mode_far_pointers_and_backward_offset_wrap", CpuMode.Real, a =>
+        {
+            a.mov(__word_ptr[0x4000], 0x1234);
+            a.mov(__word_ptr[0x4002], 0x0450);              // far pointer 0450:1234
+            a.mov(__word_ptr[0x4004], 0x7F00);
+            a.mov(__word_ptr[0x4006], 0x0000);              // far pointer 0000:7F00, for LSS
+            a.mov(__word_ptr[0x4008], 0x0000);
+            a.mov(__word_ptr[0x400A], FarSegment);          // far pointer 0300:0000, the far routine
+            a.lds(si, __dword_ptr[0x4000]);
+            a.mov(ax, ds);
+            a.OutValue(ax);
+            a.OutValue(si);
+            a.mov(ax, 0);
+            a.mov(ds, ax);
+            a.les(di, __dword_ptr[0x4000]);
+            a.lfs(bx, __dword_ptr[0x4000]);
+            a.lgs(cx, __dword_ptr[0x4000]);
+            a.mov(ax, gs);
+            a.OutValue(ax);
+            a.lss(sp, __dword_ptr[0x4004]);
+            a.OutValue(sp);
+            a.call(__dword_ptr[0x4008]);                    // CALL m16:16
+            a.OutValue(ebx);
+            a.mov(ax, 0);
+            a.mov(es, ax);
+            a.mov(fs, ax);
+            a.mov(gs, ax);
+            a.mov(ax, 0x0400);                              // DS:0000 = 0x4000
+            a.mov(ds, ax);
+            a.mov(si, 1);
+            a.mov(di, 0x4100);
+            a.mov(cx, 3);
+            a.std();
+            a.rep.movsb();                                  // DS:1, DS:0, then DS:FFFF (SI wraps down)
+            a.cld();
+            a.OutValue(esi);
+            a.OutValue(edi);
+            a.mov(ax, 0);
+            a.mov(ds, ax);
+            a.OutValue(__dword_ptr[0x40FC]);
+            a.mov(sp, (ushort)StackTop);
+            a.cmp(si, di);
+            a.hlt();
+        })
+        {
+            MoreCode = [new CodeBlock(16, FarRoutine, a =>
+            {
+                a.mov(bx, cs);
+                a.retf();
+            })],
+            Data = [new GuestData(0x13FFF, [0x5A])],
+        },
     ];
 }
