@@ -96,6 +96,50 @@ internal static class InterruptGuests
             MoreCode = [new CodeBlock(32, DivideErrorHandler, a => Handler(a, skip: 2))],
             Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
         },
+
+        new("protected32_msr_reads_writes_and_unknown_msr_faults", CpuMode.Protected32, a =>
+        {
+            // An MSR either answers or raises #GP (the handler reports it and skips the 2-byte RDMSR/WRMSR).
+            a.lgdt(__[GdtrAddress]);
+            a.lidt(__[IdtrAddress]);
+            foreach (uint msr in new uint[] { 0x1B, 0x277, 0xC000_0080, 0x174, 0xC000_0081, 0xC000_0082, 0xC000_0084, 0xC000_0100, 0xC000_0102, 0x1234_5678 })
+            {
+                a.mov(ecx, msr);
+                a.mov(eax, 0xDEAD);
+                a.mov(edx, 0xDEAD);
+                a.rdmsr();
+                a.OutValue(eax);
+                a.OutValue(edx);
+            }
+
+            foreach (var (msr, value) in new (uint, ulong)[] { (0x277, 0x0006_0406_0007_0406), (0x174, 0x08), (0xC000_0081, 0x0023_0010_0000_0000), (0xC000_0082, 0x1234_5678_9ABC), (0xC000_0084, 0x4700), (0x1234_5678, 1) })
+            {
+                a.mov(ecx, msr);
+                a.mov(eax, (uint)value);
+                a.mov(edx, (uint)(value >> 32));
+                a.wrmsr();
+                a.mov(eax, 0xDEAD);
+                a.mov(edx, 0xDEAD);
+                a.rdmsr();
+                a.OutValue(eax);
+                a.OutValue(edx);
+            }
+
+            a.cmp(eax, edx);
+            a.hlt();
+        })
+        {
+            MoreCode =
+            [
+                new CodeBlock(32, GeneralProtectionHandler, a =>
+                {
+                    a.pop(esi);
+                    a.OutValue(esi);
+                    Handler(a, skip: 2);
+                }),
+            ],
+            Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
+        },
     ];
 
     /// <summary>Reports the pushed EIP, CS and EFLAGS (masked to the compared flags), then returns past the faulting instruction.</summary>
