@@ -13,12 +13,12 @@ internal sealed class CodeBlock
     public const int MaxInstructionLength = 15;
     public const ulong NoPage = ulong.MaxValue;
 
-    /// <summary>Key: the RIP, the CS base and the code size (16, 32, 64) the bytes were decoded with.</summary>
+    /// <summary>Key: the RIP, the CS base and the decode mode (code size, and protected mode) the bytes were decoded with.</summary>
     public ulong Rip;
 
     public ulong CsBase;
 
-    public int Bitness;
+    public int Mode;
 
     /// <summary>The interpreter's code epoch when the block was last known to match memory; -1 for never.</summary>
     public long Epoch = -1;

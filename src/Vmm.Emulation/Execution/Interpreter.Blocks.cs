@@ -35,6 +35,12 @@ internal sealed unsafe partial class Interpreter
     /// <summary>Decodes served from the cache vs. decoded afresh, for tests.</summary>
     internal long BlocksDecoded { get; private set; }
 
+    /// <summary>
+    /// What a decoding depends on besides the bytes: the code size, and whether the CPU is in protected mode
+    /// (a CS-override store is legal in real mode and #GP in protected mode, decided at decode time).
+    /// </summary>
+    private int DecodeMode => _codeBitness | (ProtectedMode ? 0x100 : 0);
+
     private CodeBlock GetBlock()
     {
         ulong csBase = SegmentBase(SegmentIndex.Cs);
@@ -42,7 +48,7 @@ internal sealed unsafe partial class Interpreter
         ulong linear = (csBase + rip) & _linearMask;
         ref CodeBlock? slot = ref Unsafe.Add(ref First(_blocks), (int)((linear ^ (linear >> 12)) & (BlockSlots - 1)));
         CodeBlock? block = slot;
-        if (block is not null && block.Rip == rip && block.CsBase == csBase && block.Bitness == _codeBitness
+        if (block is not null && block.Rip == rip && block.CsBase == csBase && block.Mode == DecodeMode
             && (block.Epoch == _epoch || Revalidate(block, linear)))
         {
             return block;
@@ -87,7 +93,7 @@ internal sealed unsafe partial class Interpreter
         block.Epoch = -1;
         block.Rip = _rip;
         block.CsBase = csBase;
-        block.Bitness = _codeBitness;
+        block.Mode = DecodeMode;
 
         ref TlbEntry first = ref Translate(linear, Access.Execute);
         int offset = (int)(linear & PageMask);
@@ -131,6 +137,8 @@ internal sealed unsafe partial class Interpreter
 
             ref DecodedInstruction d = ref block.Instructions[count];
             bool endsBlock = TranslateInstruction(in instruction, ref d, HasOperandSizePrefix(block.Bytes, length, instruction.Length));
+            if (instruction.SegmentPrefix == Register.CS && ProtectedMode && _codeBitness != 64 && WritesThroughCs(in instruction))
+                d.Handler = &WriteToCodeSegment;
             d.NextIp = instruction.NextIP & ipMask;
             d.IndexInBlock = (byte)count;
             count++;
@@ -154,6 +162,24 @@ internal sealed unsafe partial class Interpreter
 
         block.Epoch = _epoch;
     }
+
+    private readonly InstructionInfoFactory _instructionInfo = new();
+
+    /// <summary>Whether <paramref name="instruction"/> stores to memory through CS (decode time only: this allocates).</summary>
+    private bool WritesThroughCs(in Instruction instruction)
+    {
+        foreach (UsedMemory memory in _instructionInfo.GetInfo(instruction).GetUsedMemory())
+        {
+            if (memory.Segment == Register.CS && memory.Access is OpAccess.Write or OpAccess.ReadWrite or OpAccess.CondWrite or OpAccess.ReadCondWrite)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A store through a CS override in protected mode: code segments are never writable (#GP(0)).</summary>
+    private static ExecStatus WriteToCodeSegment(Interpreter c, ref DecodedInstruction d) =>
+        throw new GuestFault(ExceptionVector.GeneralProtection, 0, $"{Format(in d.Instruction)} writes through CS, a code segment");
 
     /// <summary>Whether the legacy prefixes of the instruction at <paramref name="start"/> include 66h.</summary>
     private static bool HasOperandSizePrefix(byte[] bytes, int start, int length)

@@ -40,16 +40,40 @@ internal sealed unsafe partial class Interpreter
         return ExecStatus.Next;
     }
 
+    // DR6 and DR7 after reset (Intel SDM Vol. 3B 18.2): the reserved bits that read as 1.
+    private const ulong Dr6Reset = 0xFFFF_0FF0;
+    private const ulong Dr7Reset = 0x400;
+
+    private void ResetDebugRegisters()
+    {
+        Array.Clear(_debugRegisters);
+        _debugRegisters[6] = Dr6Reset;
+        _debugRegisters[7] = Dr7Reset;
+    }
+
+    /// <summary>DR4 and DR5 are DR6 and DR7 unless CR4.DE is set, when they raise #UD (Intel SDM Vol. 3B 18.2.2).</summary>
+    private int DebugRegisterIndex(int index)
+    {
+        if (index is 4 or 5)
+        {
+            if ((_cr4 & ControlBits.Cr4De) != 0)
+                throw new GuestFault(ExceptionVector.InvalidOpcode, null, $"MOV DR{index} with CR4.DE set");
+            return index + 2;
+        }
+
+        return index & 7;
+    }
+
     /// <summary>Debug registers are stored and read back; breakpoints are not raised.</summary>
     private static ExecStatus MovToDebug(Interpreter c, ref DecodedInstruction d)
     {
-        c._debugRegisters[d.Reg0 & 7] = c.ReadGpr(d.Reg1, d.OperandSize);
+        c._debugRegisters[c.DebugRegisterIndex(d.Reg0)] = c.ReadGpr(d.Reg1, d.OperandSize);
         return ExecStatus.Next;
     }
 
     private static ExecStatus MovFromDebug(Interpreter c, ref DecodedInstruction d)
     {
-        c.WriteGpr(d.Reg1, d.OperandSize, c._debugRegisters[d.Reg0 & 7]);
+        c.WriteGpr(d.Reg1, d.OperandSize, c._debugRegisters[c.DebugRegisterIndex(d.Reg0)]);
         return ExecStatus.Next;
     }
 

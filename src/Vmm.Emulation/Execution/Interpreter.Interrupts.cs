@@ -134,7 +134,9 @@ internal sealed unsafe partial class Interpreter
             Push(oldSp, 8);
         }
 
-        Push(flags & ~Rflags.Rf, frameSize);
+        // A fault's frame has RF set, so the IRET back does not re-trigger an instruction breakpoint (Intel SDM
+        // Vol. 3A 18.3.1.1); traps and software interrupts push it clear.
+        Push(software || vector == ExceptionVector.Debug ? flags & ~Rflags.Rf : flags | Rflags.Rf, frameSize);
         Push(oldCs, frameSize);
         Push(returnIp, frameSize);
         if (pushErrorCode)

@@ -21,6 +21,9 @@ internal sealed unsafe partial class Interpreter
 
     private readonly TlbEntry[] _tlb = new TlbEntry[TlbSize];
 
+    /// <summary>I/O and MMIO exits so far, so an instruction can tell whether one of its accesses made one.</summary>
+    private long _exitCount;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TlbEntry TlbSlot(ulong page) => ref Unsafe.Add(ref First(_tlb), (int)page & (TlbSize - 1));
 
@@ -127,6 +130,43 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>
+    /// Stores a run of bytes, as KVM's emulator writes a batch of REP INS data (segmented_write of
+    /// size × count bytes): page by page, RAM directly, MMIO as write exits of at most 8 bytes each
+    /// (KVM's mmio_fragments are completed 8 bytes at a time).
+    /// </summary>
+    private void WriteBytes(ulong linear, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int onPage = Math.Min(data.Length, 4096 - (int)(linear & PageMask));
+            ref TlbEntry entry = ref Translate(linear, Access.Write);
+            uint offset = (uint)linear & PageMask;
+            ulong physical = (entry.PhysicalPage << 12) | offset;
+            ReadOnlySpan<byte> part = data[..onPage];
+            if (entry.Host != 0)
+            {
+                if (_codePages.Overlaps(physical, onPage))
+                    NoteCodeWrite();
+                part.CopyTo(new Span<byte>((byte*)entry.Host + offset, onPage));
+            }
+            else
+            {
+                for (int done = 0; done < onPage; done += 8)
+                {
+                    int length = Math.Min(8, onPage - done);
+                    ulong value = 0;
+                    for (int i = 0; i < length; i++)
+                        value |= (ulong)part[done + i] << (i << 3);
+                    MmioWrite(physical + (ulong)done, length, value);
+                }
+            }
+
+            data = data[onPage..];
+            linear = (linear + (ulong)onPage) & _linearMask;
+        }
+    }
+
+    /// <summary>
     /// A store hit bytes this vCPU has decoded: every cached block must prove it still matches memory
     /// before it runs again, and the current block ends after this instruction (its later instructions may
     /// be the ones that changed).
@@ -196,6 +236,7 @@ internal sealed unsafe partial class Interpreter
     /// </summary>
     private void Dispatch(ref ExitContext exit)
     {
+        _exitCount++;
         _pipeline!(ref exit);
         _epoch++;
         _endBlock = true;

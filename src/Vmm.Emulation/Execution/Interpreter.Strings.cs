@@ -12,9 +12,12 @@ namespace Vmm.Emulation.Execution;
 /// Port I/O follows KVM's emulator (arch/x86/kvm/emulate.c) so devices see the same exit sequence:
 /// <list type="bullet">
 /// <item>OUTS: one IoOut exit per element, Count 1 (em_out).</item>
-/// <item>INS: read ahead in one IoIn exit of Count n = min(RCX, elements up to the page end of RDI by DF,
-/// 1024 bytes / size), at least 1 (pio_in_emulated); the n elements are then stored in order. A longer REP
-/// INS makes as many such exits as it needs.</item>
+/// <item>INS: read ahead in one IoIn exit of Count n = min(RCX, bytes from RDI to its page edge in the
+/// direction of DF, 1024 bytes / size), at least 1 (pio_in_emulated, which compares a byte count with an
+/// element count, and so does this). With REP and DF clear the n elements are stored as one n × size byte
+/// write (OP_MEM_STR), so an MMIO destination sees up to 8 bytes per exit; otherwise one element at a time,
+/// and an element that goes to MMIO discards the rest of the batch, which KVM reads from the port again.
+/// A longer REP INS makes as many such exits as it needs.</item>
 /// </list>
 /// </remarks>
 internal sealed unsafe partial class Interpreter
@@ -214,15 +217,29 @@ internal sealed unsafe partial class Interpreter
         var exit = new ExitContext(ExitKind.IoIn, c._id, port, size, (int)batch, data) { InstructionPointer = c._rip };
         c.Dispatch(ref exit);
 
+        if (d.Rep != 0 && (c._flags & Rflags.Df) == 0)
+        {
+            c.WriteBytes(c.Linear(SegmentIndex.Es, di & d.AddressMask), data);
+            c.WriteAddressRegister(Gpr.Rdi, d.AddressSize, di + batch * (ulong)size);
+            count -= batch;
+            c.StoreRepCount(ref d, count);
+            return c.FinishString(ref d, count);
+        }
+
         for (int element = 0; element < (int)batch; element++)
         {
             ulong value = 0;
             for (int b = 0; b < size; b++)
                 value |= (ulong)c._insBuffer[element * size + b] << (b << 3);
+            long exits = c._exitCount;
             c.Write(c.Linear(SegmentIndex.Es, di & d.AddressMask), size, value);
             di += step;
             c.WriteAddressRegister(Gpr.Rdi, d.AddressSize, di);
             c.StoreRepCount(ref d, --count);
+            // An element stored to MMIO is an exit, after which KVM has dropped the rest of what it read
+            // ahead: the next element is read from the port again.
+            if (c._exitCount != exits)
+                break;
         }
 
         return c.FinishString(ref d, count);

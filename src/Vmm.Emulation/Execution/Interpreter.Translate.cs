@@ -670,12 +670,9 @@ internal sealed unsafe partial class Interpreter
     {
         d.Condition = kind;
         d.Immediate = i.NearBranchTarget;
-        d.AddressSize = (byte)(i.Code switch
-        {
-            Code.Loop_rel8_16_CX or Code.Loope_rel8_16_CX or Code.Loopne_rel8_16_CX => 2,
-            Code.Loop_rel8_32_ECX or Code.Loope_rel8_32_ECX or Code.Loopne_rel8_32_ECX => 4,
-            _ => 8,
-        });
+        // The counter is named at the end of the code: Loop_rel8_32_CX counts CX (a 67h prefix in 32-bit code).
+        string code = i.Code.ToString();
+        d.AddressSize = (byte)(code.EndsWith("_RCX", StringComparison.Ordinal) ? 8 : code.EndsWith("_ECX", StringComparison.Ordinal) ? 4 : 2);
         d.AddressMask = SizeMask(d.AddressSize);
         return Ends(ref d, &Loop);
     }

@@ -188,6 +188,7 @@ internal sealed unsafe partial class Interpreter
         _cr0 = ControlBits.Cr0Reset;
         _cr2 = _cr3 = _cr4 = _cr8 = _efer = 0;
         ResetMsrs();
+        ResetDebugRegisters();
         UpdateMode();
     }
 
