@@ -19,6 +19,13 @@ internal static class InterruptGuests
     private const int DivideError = 0, InvalidOpcode = 6, GeneralProtection = 13;
     private const ushort BeyondGdtLimit = 0x28;
 
+    // Long mode: a #PF handler, the page directory of 1-2 GiB (see GuestImage) and 2 MiB entries for physical 0.
+    private const ulong LongPageFaultHandler = 0x3300;
+    private const int PageFault = 14;
+    private const uint SecondGibDirectory = (uint)Pml4Address + 0x3000;
+    private const uint WritableLargePage = 0xE3, ReadOnlyLargePage = 0xE1;
+    private const ulong ResumeFlag = 1ul << 16;
+
     public static IEnumerable<GuestProgram> All =>
     [
         new("protected32_exceptions_through_the_idt", CpuMode.Protected32, a =>
@@ -140,6 +147,66 @@ internal static class InterruptGuests
             ],
             Data = [new GuestData(IdtrAddress, Idtr()), new GuestData(IdtAddress, Idt())],
         },
+
+        new("long64_page_faults_through_a_64_bit_idt", CpuMode.Long64, a =>
+        {
+            var flat = a.CreateLabel();
+            a.lgdt(__[GdtrAddress]);
+            a.push(Code64Selector);                     // CS 0x08 is the boot's; the GDT's 64-bit code is 0x18
+            a.lea(rax, __[flat]);
+            a.push(rax);
+            a.db(0x48, 0xCB);                           // RETFQ
+            a.Label(ref flat);
+            a.lidt(__[IdtrAddress]);
+            a.mov(rax, cr0);
+            a.or(eax, 1 << 16);                         // CR0.WP: supervisor writes honour read-only pages
+            a.mov(cr0, rax);
+            a.mov(ebx, SecondGibDirectory);
+            a.mov(__qword_ptr[rbx], 0);                 // 0x4000_0000: not present
+            a.mov(eax, ReadOnlyLargePage);
+            a.mov(__qword_ptr[rbx + 8], rax);           // 0x4020_0000: physical 0, read-only
+            a.invlpg(__[0x4000_0000]);
+            a.invlpg(__[0x4020_0000]);
+            a.mov(__dword_ptr[0x10], 0x600D_F00D);
+            a.mov(eax, __dword_ptr[0x4000_0010]);       // #PF (not present), fixed, retried
+            a.OutValue(eax);
+            a.mov(ecx, __dword_ptr[0x4020_0010]);       // reading a read-only page is fine
+            a.OutValue(ecx);
+            a.mov(__dword_ptr[0x4020_0014], 0x1234_5678);   // #PF (write to read-only), fixed, retried
+            a.OutValue(__dword_ptr[0x14]);
+            a.OutValue(rsp);
+            a.cmp(eax, ecx);
+            a.hlt();
+        })
+        {
+            MoreCode =
+            [
+                new CodeBlock(64, LongPageFaultHandler, a =>
+                {
+                    // Report the error code, CR2, the faulting RIP and the pushed RF; map the 2 MiB page at CR2 to physical 0,
+                    // writable; return to retry. (No IRETQ: the KVM here cannot run it.)
+                    a.pop(rsi);
+                    a.OutValue(rsi);
+                    a.mov(rdi, cr2);
+                    a.OutValue(rdi);
+                    a.mov(rsi, __qword_ptr[rsp]);
+                    a.OutValue(rsi);
+                    a.mov(rsi, __qword_ptr[rsp + 16]);      // the pushed RFLAGS: a fault pushes RF set (Intel SDM Vol. 3A 6.12.1)
+                    a.mov(eax, (uint)(GuestProgram.ComparedFlags | ResumeFlag));
+                    a.and(rsi, rax);
+                    a.OutValue(rsi);
+                    a.sub(rdi, 0x4000_0000);
+                    a.shr(rdi, 21);
+                    a.mov(__qword_ptr[rdi * 8 + (int)SecondGibDirectory], (int)WritableLargePage);
+                    a.mov(rdi, cr2);
+                    a.invlpg(__[rdi]);
+                    a.push(__qword_ptr[rsp + 16]);
+                    a.popfq();
+                    a.db(0x48, 0xCA, 24, 0);                // RETFQ 24: RIP, CS, then drop RFLAGS, RSP, SS
+                }),
+            ],
+            Data = [new GuestData(IdtrAddress, LongIdtr()), new GuestData(IdtAddress, LongIdt())],
+        },
     ];
 
     /// <summary>Reports the pushed EIP, CS and EFLAGS (masked to the compared flags), then returns past the faulting instruction.</summary>
@@ -176,6 +243,23 @@ internal static class InterruptGuests
         BinaryPrimitives.WriteUInt16LittleEndian(idtr, (GeneralProtection + 1) * 8 - 1);
         BinaryPrimitives.WriteUInt32LittleEndian(idtr.AsSpan(2), (uint)IdtAddress);
         return idtr;
+    }
+
+    private static byte[] LongIdtr()
+    {
+        var idtr = new byte[10];
+        BinaryPrimitives.WriteUInt16LittleEndian(idtr, (PageFault + 1) * 16 - 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(idtr.AsSpan(2), IdtAddress);
+        return idtr;
+    }
+
+    /// <summary>A 64-bit interrupt gate for #PF to the 64-bit code segment (Intel SDM Vol. 3A 6.14.1).</summary>
+    private static byte[] LongIdt()
+    {
+        var idt = new byte[(PageFault + 1) * 16];
+        ulong gate = (LongPageFaultHandler & 0xFFFF) | ((ulong)Code64Selector << 16) | (0x8E00ul << 32) | ((LongPageFaultHandler >> 16) << 48);
+        BinaryPrimitives.WriteUInt64LittleEndian(idt.AsSpan(PageFault * 16), gate);
+        return idt;
     }
 
     /// <summary>32-bit interrupt gates (type 0xE, present, DPL 0) to the flat code segment (Intel SDM Vol. 3A 6.11).</summary>

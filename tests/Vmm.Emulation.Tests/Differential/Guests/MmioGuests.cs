@@ -226,5 +226,24 @@ internal static class MmioGuests
         {
             Data = [new GuestData(DataAddress, [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17])],
         },
+
+        new("mmio_rep_insw_destination", CpuMode.Protected32, a =>
+        {
+            // KVM reads REP INS ahead into a buffer (arch/x86/kvm/emulate.c pio_in_emulated) and, with DF=0,
+            // writes what it read to the destination in one access: two words arrive as one 4-byte MMIO write.
+            a.cld();
+            a.mov(dx, 0x60);
+            a.mov(edi, (uint)MmioBase + 0x80);
+            a.mov(ecx, 2);
+            a.rep.insw();
+            a.OutValue(__dword_ptr[(uint)MmioBase + 0x80]);
+            a.std();
+            a.mov(edi, (uint)MmioBase + 0x92);
+            a.mov(ecx, 2);
+            a.rep.insw();                               // DF=1: one element at a time
+            a.cld();
+            a.OutValue(__dword_ptr[(uint)MmioBase + 0x90]);
+            a.hlt();
+        }),
     ];
 }

@@ -320,6 +320,27 @@ internal static class ModeGuests
             a.cmp(ecx, esi);
             a.hlt();
         }),
+
+        new("protected32_loop_with_16_bit_address_size", CpuMode.Protected32, a =>
+        {
+            // LOOP counts the register of its address size (Intel SDM Vol. 2 LOOP): with 67, CX.
+            var again = a.CreateLabel();
+            a.mov(ecx, 0x0001_0002);
+            a.Label(ref again);
+            a.db(0x67);
+            a.loop(again);
+            a.OutValue(ecx);
+            var equal = a.CreateLabel();
+            a.mov(ecx, 0x0001_0003);
+            a.mov(eax, 0);
+            a.Label(ref equal);
+            a.cmp(eax, 0);
+            a.db(0x67);
+            a.loope(equal);
+            a.OutValue(ecx);
+            a.cmp(ecx, eax);
+            a.hlt();
+        }),
     ];
 
     private static void LoadFlatDataSegments(Assembler a)
