@@ -20,10 +20,13 @@ namespace Vmm.Emulation;
 /// <item>HLT: a Halt exit with RIP past the HLT; Resume goes on, anything else returns <see cref="VcpuStopReason.Halted"/>.</item>
 /// <item><see cref="RequestStop"/>: a Cancelled exit, then <see cref="VcpuStopReason.Requested"/>; a stop requested while
 /// not running is kept for the next run.</item>
-/// <item>A guest exception the IDT could not deliver (triple fault): a Shutdown exit, then <see cref="VcpuStopReason.Shutdown"/>.</item>
-/// <item>An unsupported instruction, a deliverable guest exception (delivery is not emulated yet), or anything
-/// else the emulator cannot do: a Fatal exit, then <see cref="VcpuStopReason.Fatal"/> with a message naming the
-/// instruction (Iced's disassembly) and CS:RIP, and a register dump.</item>
+/// <item>A guest exception (#DE, #UD, #GP, #PF...) or INT n goes to the guest's handler through the IDT (or the
+/// IVT in real mode), as on KVM. One the IDT cannot deliver, nor the #DF after it, is a triple fault: a
+/// Shutdown exit, then <see cref="VcpuStopReason.Shutdown"/> with a detail naming the exception and the instruction.</item>
+/// <item>An unsupported instruction, a real-mode exception whose IVT entry is empty (KVM would jump to 0000:0000),
+/// or anything else the emulator cannot do (task gates, privilege changes): a Fatal exit, then
+/// <see cref="VcpuStopReason.Fatal"/> with a message naming the instruction (Iced's disassembly) and CS:RIP, and a
+/// register dump.</item>
 /// </list>
 /// </remarks>
 public sealed class EmulatedVcpu : IVcpu

@@ -4,9 +4,8 @@ namespace Vmm.Emulation;
 public enum UnknownMsrPolicy
 {
     /// <summary>
-    /// Raise #GP, as KVM does by default. The emulator does not deliver exceptions yet, so the run stops:
-    /// <see cref="Core.Hypervisor.VcpuStopReason.Fatal"/> naming the MSR (or a triple fault, if the guest's IDT
-    /// could not have delivered the #GP).
+    /// Raise #GP(0), as KVM does by default: the guest's #GP handler runs, or, without one, the run ends
+    /// (a triple fault, or a fatal stop in real mode) with a message naming the MSR.
     /// </summary>
     RaiseGeneralProtection,
 

@@ -1,3 +1,4 @@
+using Iced.Intel;
 using Vmm.Core.Hypervisor;
 using Vmm.Sdk;
 
@@ -215,6 +216,20 @@ internal sealed unsafe partial class Interpreter
     {
         c.FlushTlb();
         return c.Serialize(ref d);
+    }
+
+    /// <summary>
+    /// SYSCALL/SYSRET with EFER.SCE clear, and SYSENTER/SYSEXIT with no IA32_SYSENTER_CS, raise #UD as on KVM;
+    /// otherwise they are not emulated (CPUID does not report them) and stop the run naming them.
+    /// </summary>
+    private static ExecStatus FastSystemCall(Interpreter c, ref DecodedInstruction d)
+    {
+        bool enabled = d.Instruction.Mnemonic is Mnemonic.Syscall or Mnemonic.Sysret
+            ? (c._efer & ControlBits.EferSce) != 0
+            : c._storedMsrs[MsrSysenterCs] != 0;
+        if (!enabled)
+            throw new GuestFault(ExceptionVector.InvalidOpcode, null, $"{Format(in d.Instruction)} is not enabled");
+        return UnsupportedInstruction(c, ref d);
     }
 
     /// <summary>UD2, UD0, UD1, MOV to CS, bytes that are no instruction: #UD.</summary>
