@@ -125,7 +125,7 @@ internal sealed unsafe partial class Interpreter
 
         ushort oldCs = Segment(SegmentIndex.Cs).Selector;
         ulong flags = Flags;
-        LoadCodeSegment(selector);
+        LoadCodeSegment(selector, fromGate: true);
         if (longMode)
         {
             // The 64-bit frame always holds SS:RSP (Intel SDM Vol. 3A 6.14.2).

@@ -63,8 +63,11 @@ internal sealed unsafe partial class Interpreter
         UpdateMode();
     }
 
-    /// <summary>Loads CS for a far JMP, CALL, RET or IRET to <paramref name="selector"/>.</summary>
-    private void LoadCodeSegment(ushort selector)
+    /// <summary>
+    /// Loads CS for a far JMP, CALL, RET or IRET to <paramref name="selector"/>, or (with
+    /// <paramref name="fromGate"/>) for the code segment an interrupt gate names, where only a code segment will do.
+    /// </summary>
+    private void LoadCodeSegment(ushort selector, bool fromGate = false)
     {
         ref SegmentRegister cs = ref Segment(SegmentIndex.Cs);
         if (!ProtectedMode)
@@ -84,7 +87,14 @@ internal sealed unsafe partial class Interpreter
         uint access = (uint)(descriptor >> 40) & 0xFF;
         uint errorCode = selector & 0xFFFCu;
         if ((access & SegmentRegister.System) == 0)
-            throw new EmulationLimit($"far transfer through system descriptor 0x{selector:x} (type {access & 0xF}): call gates and task switches are not emulated");
+        {
+            // Call gates (4, 12), task gates (5) and TSS descriptors (1, 3, 9, 11) redirect a far JMP or CALL;
+            // anything else, or anything at all in an interrupt gate, is not a code segment: #GP.
+            if (!fromGate && (access & 0xF) is 1 or 3 or 4 or 5 or 9 or 11 or 12)
+                throw new EmulationLimit($"far transfer through system descriptor 0x{selector:x} (type {access & 0xF}): call gates and task switches are not emulated");
+            throw new GuestFault(ExceptionVector.GeneralProtection, errorCode, $"selector 0x{selector:x} is a system descriptor of type {access & 0xF}, not a code segment");
+        }
+
         if ((access & 0x8) == 0)
             throw new GuestFault(ExceptionVector.GeneralProtection, errorCode, $"far transfer to data segment 0x{selector:x}");
         if ((access & SegmentRegister.Present) == 0)

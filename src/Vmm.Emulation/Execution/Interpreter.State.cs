@@ -55,6 +55,8 @@ internal sealed unsafe partial class Interpreter
 
     internal ulong Cr0 => _cr0;
 
+    internal ulong Cr2 => _cr2;
+
     internal ulong Cr3 => _cr3;
 
     internal ulong Cr4 => _cr4;
