@@ -59,6 +59,19 @@ public sealed class FlatBinaryImage : IBootImage
         {
             // A stack just below the image, in the same 64 KiB segment as the entry in real mode.
             StackPointer = Mode == CpuMode.Real ? EntryPoint & 0xFFFF : LoadAddress,
+            PageTableRoot = Mode == CpuMode.Long64 ? BuildPageTables(memory) : 0,
         };
+    }
+
+    private ulong BuildPageTables(GuestMemory memory)
+    {
+        try
+        {
+            return IdentityPageTables.Build(memory, LoadAddress, LoadAddress + (ulong)_bytes.Length);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new BootImageException($"{Description}: {ex.Message.Split(" (Parameter")[0]}", ex);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Vmm.Core.Hypervisor;
 using Vmm.Core.Memory;
 
@@ -11,20 +10,11 @@ namespace Vmm.Sdk.Testing.Backend;
 /// </summary>
 internal static class GuestLoader
 {
-    private const ulong PageSize = 4096;
     private const ulong OneMiB = 0x10_0000;
     private const ulong FourGiB = 0x1_0000_0000;
-    private const ulong LargePageSize = 2UL << 20;
-    private const int EntriesPerTable = 512;
-    private const int PageDirectories = 4; // one per GiB of the low 4 GiB
 
-    // Page table entry bits, Intel SDM Vol. 3A 4.5 "4-Level Paging": present, writable, page size (2 MiB in a PDE).
-    private const ulong Present = 1UL << 0;
-    private const ulong Writable = 1UL << 1;
-    private const ulong LargePage = 1UL << 7;
-
-    /// <summary>Bytes of page tables a <see cref="CpuMode.Long64"/> guest needs: PML4, PDPT and four page directories.</summary>
-    public const ulong PageTableBytes = (2 + PageDirectories) * PageSize;
+    /// <summary>Bytes of page tables a <see cref="CpuMode.Long64"/> guest needs (<see cref="IdentityPageTables.Size"/>).</summary>
+    public const ulong PageTableBytes = IdentityPageTables.Size;
 
     public static VcpuBootState Load(GuestMemory memory, ReadOnlySpan<byte> program, CpuMode mode, ulong loadAddress)
     {
@@ -50,39 +40,9 @@ internal static class GuestLoader
             CpuMode.Long64 => new VcpuBootState(mode, loadAddress)
             {
                 StackPointer = loadAddress,
-                PageTableRoot = BuildIdentityPageTables(memory, loadAddress, end),
+                PageTableRoot = IdentityPageTables.Build(memory, loadAddress, end),
             },
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown CPU mode"),
         };
     }
-
-    private static ulong BuildIdentityPageTables(GuestMemory memory, ulong programStart, ulong programEnd)
-    {
-        var region = memory.Regions[0];
-        if (region.Size < PageTableBytes)
-            throw new ArgumentOutOfRangeException(nameof(memory), $"a 64-bit guest needs {PageTableBytes} bytes of RAM for its page tables; the VM has {region.Size}");
-        var pml4 = (region.End - PageTableBytes) & ~(PageSize - 1);
-        if (programStart < pml4 + PageTableBytes && pml4 < programEnd)
-            throw new ArgumentOutOfRangeException(nameof(programStart),
-                $"the program (0x{programStart:x}-0x{programEnd - 1:x}) overlaps the page tables the kit puts at the top of RAM (0x{pml4:x}-0x{pml4 + PageTableBytes - 1:x}); load it lower or give the VM more memory");
-
-        var pdpt = pml4 + PageSize;
-        var tables = memory.GetSpan(pml4, (int)PageTableBytes);
-        tables.Clear();
-        WriteEntry(tables, 0, pdpt | Present | Writable);
-        for (var directory = 0; directory < PageDirectories; directory++)
-        {
-            var pd = pdpt + PageSize * (ulong)(directory + 1);
-            WriteEntry(tables, (int)PageSize + directory * sizeof(ulong), pd | Present | Writable);
-            for (var entry = 0; entry < EntriesPerTable; entry++)
-            {
-                var physical = ((ulong)directory * EntriesPerTable + (ulong)entry) * LargePageSize;
-                WriteEntry(tables, (int)(pd - pml4) + entry * sizeof(ulong), physical | Present | Writable | LargePage);
-            }
-        }
-        return pml4;
-    }
-
-    private static void WriteEntry(Span<byte> tables, int offset, ulong value) =>
-        BinaryPrimitives.WriteUInt64LittleEndian(tables[offset..], value);
 }

@@ -48,7 +48,7 @@ public static class RunCommand
                 });
             }
             builder.WithBootImage(config.Image is { } image
-                ? FlatBinaryImage.FromFile(Path.GetFullPath(image.Path, configDirectory ?? Environment.CurrentDirectory), image.Address, image.Entry)
+                ? FlatBinaryImage.FromFile(Path.GetFullPath(image.Path, configDirectory ?? Environment.CurrentDirectory), image.Address, image.Entry, image.Mode)
                 : FlatBinaryImage.FromBytes("demo guest", DemoGuest.Assemble(), DemoGuest.LoadAddress));
 
             var vm = builder.Build();
