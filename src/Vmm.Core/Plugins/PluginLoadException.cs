@@ -2,8 +2,9 @@ namespace Vmm.Core.Plugins;
 
 /// <summary>
 /// A plugin cannot be used: its folder or assembly is missing or broken, it was built against newer shared
-/// assemblies than the host has, it has no single entry point, or its device type names clash with another
-/// plugin's. The message is one line naming the plugin, where it was looked for, and what to do.
+/// assemblies than the host has or against another SDK major version, it has no single entry point, or its
+/// device type names clash with another plugin's. The message is one line naming the plugin, where it was
+/// looked for, and what to do.
 /// </summary>
 public sealed class PluginLoadException : VmmException
 {

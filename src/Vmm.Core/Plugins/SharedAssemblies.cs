@@ -9,8 +9,8 @@ using Vmm.Sdk;
 namespace Vmm.Core.Plugins;
 
 /// <summary>
-/// The assemblies a plugin shares with the host, and the rule that a plugin may not need newer ones than the
-/// host has. Everything else a plugin uses stays private to its load context.
+/// The assemblies a plugin shares with the host, and the rules that a plugin may not need newer ones than the
+/// host has, nor an SDK of another major version. Everything else a plugin uses stays private to its load context.
 /// </summary>
 internal static class SharedAssemblies
 {
@@ -44,33 +44,54 @@ internal static class SharedAssemblies
     public static Version HostSdkVersion { get; } = typeof(IVmmPlugin).Assembly.GetName().Version!;
 
     /// <summary>
-    /// Finds the shared assemblies <paramref name="builtAgainst"/> needs in a newer version than the host has and
-    /// says so in one line, or returns null when the plugin can share the host's.
+    /// Finds the shared assemblies <paramref name="builtAgainst"/> needs in a newer version than the host has, and an
+    /// SDK of an older major version than the host's, and says so in one line naming both versions; returns null when
+    /// the plugin can share the host's.
     /// </summary>
     /// <remarks>
     /// The default load context satisfies a reference only with the same or a higher version, which is the rule
     /// here too: an older SDK minor or abstraction loads; a newer one (a newer SDK major above all) would fall
-    /// through to a private copy in the plugin folder, or fail, at the first use of a type.
+    /// through to a private copy in the plugin folder, or fail, at the first use of a type. An older SDK major
+    /// would bind to the host's SDK, but a major version is where the SDK may remove or change what the plugin
+    /// calls, so it is refused before it fails halfway through a VM.
     /// </remarks>
     public static string? FindConflicts(
         string pluginName, string path, IEnumerable<AssemblyVersionReference> builtAgainst, IReadOnlyDictionary<string, Version> host)
     {
         var newest = new SortedDictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
+        Version? olderSdkMajor = null;
         foreach (var (name, version) in builtAgainst)
         {
-            if (host.TryGetValue(name, out var hostVersion) && version > hostVersion
-                && (!newest.TryGetValue(name, out var seen) || version > seen))
-                newest[name] = version;
+            if (!host.TryGetValue(name, out var hostVersion))
+                continue;
+            if (version > hostVersion)
+            {
+                if (!newest.TryGetValue(name, out var seen) || version > seen)
+                    newest[name] = version;
+            }
+            else if (string.Equals(name, SdkName, StringComparison.OrdinalIgnoreCase) && version.Major < hostVersion.Major
+                     && (olderSdkMajor is null || version < olderSdkMajor))
+            {
+                olderSdkMajor = version;
+            }
         }
-        if (newest.Count == 0)
+        // A newer SDK somewhere in the folder is the stronger complaint: updating the host is then an option.
+        if (newest.ContainsKey(SdkName))
+            olderSdkMajor = null;
+        if (newest.Count == 0 && olderSdkMajor is null)
             return null;
 
         // The SDK first: it is the one a plugin author chose; the abstractions usually follow from it.
-        var parts = newest
-            .OrderBy(pair => pair.Key == SdkName ? 0 : 1)
-            .Select(pair => $"{pair.Key} {pair.Value} but the host has {host[pair.Key]}");
-        return $"plugin '{pluginName}' ({path}) was built against {string.Join(", and against ", parts)}; "
-            + "rebuild the plugin against the host's SDK or update the host";
+        var parts = new List<string>();
+        if (olderSdkMajor is not null)
+            parts.Add($"{SdkName} {olderSdkMajor}, an older major version than the host's {host[SdkName]}");
+        parts.AddRange(newest
+            .OrderBy(pair => string.Equals(pair.Key, SdkName, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .Select(pair => $"{pair.Key} {pair.Value} but the host has {host[pair.Key]}"));
+        var whatToDo = olderSdkMajor is not null
+            ? $"rebuild the plugin against SDK {host[SdkName].Major}.x"
+            : "rebuild the plugin against the host's SDK or update the host";
+        return $"plugin '{pluginName}' ({path}) was built against {string.Join(", and against ", parts)}; {whatToDo}";
     }
 
     private static IReadOnlyDictionary<string, Version> CollectHostVersions()
