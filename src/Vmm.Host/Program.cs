@@ -4,9 +4,15 @@ using Vmm.Host.Commands;
 
 var pluginsOption = new Option<string[]>("--plugins", "-p")
 {
-    Description = "A plugin folder, or a folder of plugin folders (repeatable). Default: the plugins folder beside vmm.",
+    Description = "A plugin folder, or a folder of plugin folders (repeatable). Searched after the plugins folder beside vmm, "
+        + $"the folders in {PluginDirectories.PathVariable} (separated by '{Path.PathSeparator}', like PATH) and, for run, the config's \"plugins\".",
     AllowMultipleArgumentsPerToken = true,
 };
+var noDefaultPluginsOption = new Option<bool>("--no-default-plugins")
+{
+    Description = $"Leave out the plugins folder beside vmm: only --plugins, {PluginDirectories.PathVariable} and, for run, the config's \"plugins\" are searched.",
+};
+var pluginPath = Environment.GetEnvironmentVariable(PluginDirectories.PathVariable);
 var verboseOption = new Option<bool>("--verbose", "-v") { Description = "Debug logs, and stack traces on errors." };
 
 var configArgument = new Argument<FileInfo?>("config")
@@ -27,7 +33,7 @@ var statsOption = new Option<bool>("--stats") { Description = "Print exit counts
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
-    configArgument, pluginsOption, memoryOption, cpusOption, backendOption, statsOption, traceOption, verboseOption,
+    configArgument, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption, traceOption, verboseOption,
 };
 run.SetAction(result => RunCommand.Execute(
     new RunOptions(
@@ -38,11 +44,23 @@ run.SetAction(result => RunCommand.Execute(
         result.GetValue(backendOption)!,
         result.GetValue(statsOption),
         result.GetValue(verboseOption),
-        result.GetValue(traceOption)),
+        result.GetValue(traceOption),
+        result.GetValue(noDefaultPluginsOption),
+        pluginPath),
     Console.Error));
 
-var plugins = new Command("plugins", "List the device types the plugins offer, with their options and defaults.") { pluginsOption };
-plugins.SetAction(result => PluginsCommand.Execute(result.GetValue(pluginsOption) ?? [], Console.Out, Console.Error));
+var plugins = new Command("plugins", "List the plugins found, their device types, and the types' options with defaults and descriptions.")
+{
+    pluginsOption, noDefaultPluginsOption,
+};
+plugins.SetAction(result => PluginsCommand.Execute(
+    new PluginSearch
+    {
+        CommandLine = result.GetValue(pluginsOption) ?? [],
+        IncludeDefault = !result.GetValue(noDefaultPluginsOption),
+        PluginPath = pluginPath,
+    },
+    Console.Out, Console.Error));
 
 var root = new RootCommand("vmm: run virtual machines whose devices are plugins.") { run, plugins };
 return root.Parse(args).Invoke();

@@ -1,22 +1,79 @@
 using System.Text;
+using Vmm.Host.Commands;
 using Vmm.Host.Tests.Support;
 
 namespace Vmm.Host.Tests;
 
-public class PluginsCommandTests
+public sealed class PluginsCommandTests : IDisposable
 {
+    private readonly string _folder = Directory.CreateTempSubdirectory("vmm-plugins-").FullName;
+
     [Fact]
-    public void Lists_the_default_device_types_with_their_options_and_defaults()
+    public void Lists_the_default_plugins_with_their_sdk_device_types_claims_and_options()
     {
         var (exitCode, stdout, stderr) = VmmProcess.Run("plugins");
-        var text = Encoding.UTF8.GetString(stdout);
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("uart16550:", text);
-        Assert.Contains("debug-exit:", text);
-        Assert.Matches(@"Port \(\w+\) = 0x3f8", text);
-        Assert.Matches(@"Port \(\w+\) = 0x501", text);
-        Assert.Matches(@"Irq \(Int32\) = 4", text);
+        Assert.Equal($"""
+            Vmm.Devices.DebugExit 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.DebugExit")}
+              debug-exit: isa-debug-exit port: a guest write of v stops the VM with exit code (v << 1) | 1
+                claims (with defaults): port 0x501
+                options:
+                  port: ushort = 0x501 — I/O port the guest writes its exit value to (QEMU isa-debug-exit iobase).
+                  width: int = 1 — Ports claimed and bytes of a write that form the value: 1, 2 or 4 (QEMU isa-debug-exit iosize).
+            Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.Serial")}
+              uart16550: 16550A UART: polled console output and input on 8 I/O ports
+                claims (with defaults): port 0x3f8-0x3ff, irq 4
+                options:
+                  port: ushort = 0x3f8 — First of the 8 I/O ports the UART decodes (COM1 0x3f8, COM2 0x2f8).
+                  irq: int = 4 — Interrupt line (GSI) of the UART (COM1 4, COM2 3).
+
+            """.ReplaceLineEndings(), Encoding.UTF8.GetString(stdout));
+    }
+
+    [Fact]
+    public void A_plugins_folder_adds_to_the_default_set()
+    {
+        var (exitCode, stdout, stderr) = VmmProcess.Run("plugins", "--plugins", TestPluginFolders.Of("DocumentedOptionsPlugin"));
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(["Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+    }
+
+    [Fact]
+    public void No_default_plugins_lists_only_the_folders_given()
+    {
+        var (exitCode, stdout, stderr) = VmmProcess.Run("plugins", "--no-default-plugins", "--plugins", TestPluginFolders.Of("DocumentedOptionsPlugin"));
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(["DocumentedOptionsPlugin"], PluginNames(stdout));
+    }
+
+    [Fact]
+    public void VMM_PLUGIN_PATH_folders_are_searched_after_the_default_set()
+    {
+        var environment = new Dictionary<string, string?> { ["VMM_PLUGIN_PATH"] = $"{Path.PathSeparator}{TestPluginFolders.Of("DocumentedOptionsPlugin")}" };
+
+        var (exitCode, stdout, stderr) = VmmProcess.Run(environment, "plugins");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(["Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+    }
+
+    [Fact]
+    public void A_copy_of_a_default_plugin_clashes_with_it_and_the_error_points_at_no_default_plugins()
+    {
+        var copy = CopyDefaultPlugin("Vmm.Devices.Serial");
+
+        var (exitCode, _, stderr) = VmmProcess.Run("plugins", "--plugins", copy);
+
+        Assert.Equal(ExitCodes.Error, exitCode);
+        Assert.Equal($"vmm: plugin 'Vmm.Devices.Serial' is loaded twice, from {TestPluginFolders.DefaultPlugin("Vmm.Devices.Serial")} and from {copy}; "
+            + "keep one of them, or pass --no-default-plugins to leave out the plugins beside vmm", stderr.TrimEnd());
+
+        var (exitCodeWithout, stdout, stderrWithout) = VmmProcess.Run("plugins", "--plugins", copy, "--no-default-plugins");
+        Assert.True(exitCodeWithout == 0, stderrWithout);
+        Assert.Contains($"Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) {copy}", Encoding.UTF8.GetString(stdout));
     }
 
     [Fact]
@@ -26,6 +83,32 @@ public class PluginsCommandTests
 
         Assert.Equal(ExitCodes.Error, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("/nonexistent/plugins", line);
+        Assert.Equal("vmm: --plugins: plugin folder '/nonexistent/plugins' does not exist; check the path", line);
     }
+
+    [Fact]
+    public void No_plugins_at_all_says_where_to_name_one()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exitCode = PluginsCommand.Execute(new PluginSearch { IncludeDefault = false }, output, error);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Empty(output.ToString());
+        Assert.Equal("vmm: no plugins found; name a plugin folder with --plugins or VMM_PLUGIN_PATH", error.ToString().TrimEnd());
+    }
+
+    private string CopyDefaultPlugin(string name)
+    {
+        var target = Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
+        foreach (var file in Directory.EnumerateFiles(TestPluginFolders.DefaultPlugin(name)))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        return target;
+    }
+
+    private static string[] PluginNames(byte[] stdout) =>
+        Encoding.UTF8.GetString(stdout).Split('\n').Where(line => line.Length > 0 && line[0] != ' ').Select(line => line.Split(' ')[0]).ToArray();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

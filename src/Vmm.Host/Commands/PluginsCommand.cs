@@ -1,19 +1,34 @@
-using System.ComponentModel;
-using System.Reflection;
 using Vmm.Core;
-using Vmm.Core.Plugins;
 
 namespace Vmm.Host.Commands;
 
-/// <summary><c>vmm plugins</c>: each plugin found, its device types, and their options with defaults.</summary>
+/// <summary>
+/// <c>vmm plugins</c>: each plugin found (name, version, the SDK it was built against, folder), its device types,
+/// what an instance claims with the default options, and the options with their types, defaults and descriptions.
+/// </summary>
+/// <example>
+/// <code>
+/// Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) /opt/vmm/plugins/Vmm.Devices.Serial
+///   uart16550: 16550A UART: polled console output and input on 8 I/O ports
+///     claims (with defaults): port 0x3f8-0x3ff, irq 4
+///     options:
+///       port: ushort = 0x3f8 — First of the 8 I/O ports the UART decodes (COM1 0x3f8, COM2 0x2f8).
+/// </code>
+/// </example>
 public static class PluginsCommand
 {
-    public static int Execute(IReadOnlyList<string> pluginDirectories, TextWriter output, TextWriter error)
+    public static int Execute(PluginSearch search, TextWriter output, TextWriter error)
     {
         try
         {
-            var directories = PluginDirectories.Resolve([], null, pluginDirectories);
-            var catalog = new PluginCatalog(new PluginLoader().LoadAll(directories));
+            var catalog = PluginDirectories.LoadCatalog(search);
+            if (catalog.Plugins.Count == 0)
+            {
+                error.WriteLine($"vmm: no plugins found; name a plugin folder with --plugins or {PluginDirectories.PathVariable}");
+                return ExitCodes.Success;
+            }
+
+            var describer = new OptionDescriber();
             foreach (var plugin in catalog.Plugins)
             {
                 // The informational version carries the commit after a +; the release number is what a person compares.
@@ -21,12 +36,14 @@ public static class PluginsCommand
                 foreach (var type in plugin.DeviceTypes)
                 {
                     output.WriteLine($"  {type.Name}: {type.Description}");
-                    var defaults = type.CreateDefaultOptions();
-                    foreach (var property in type.OptionsClass.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
-                    {
-                        var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description;
-                        output.WriteLine($"    {property.Name} ({property.PropertyType.Name}) = {Format(property.GetValue(defaults))}{(description is null ? "" : " — " + description)}");
-                    }
+                    if (OptionDescriber.DescribeResources(type) is { } resources)
+                        output.WriteLine($"    claims (with defaults): {resources}");
+                    var options = describer.DescribeOptions(type);
+                    if (options.Count == 0)
+                        continue;
+                    output.WriteLine("    options:");
+                    foreach (var option in options)
+                        output.WriteLine($"      {option}");
                 }
             }
             return ExitCodes.Success;
@@ -37,12 +54,4 @@ public static class PluginsCommand
             return ExitCodes.Error;
         }
     }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "(none)",
-        ushort or uint or ulong => $"0x{value:x}",
-        string text => $"\"{text}\"",
-        _ => value.ToString() ?? "",
-    };
 }

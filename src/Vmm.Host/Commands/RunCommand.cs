@@ -4,7 +4,6 @@ using Vmm.Boot;
 using Vmm.Core;
 using Vmm.Core.Devices;
 using Vmm.Core.Machine;
-using Vmm.Core.Plugins;
 using Vmm.Host.Configuration;
 using Vmm.Host.Demo;
 
@@ -25,8 +24,14 @@ public static class RunCommand
             var config = options.Config is null ? DemoConfig() : VmConfigLoader.Load(options.Config.ToString());
             var source = options.Config?.ToString() ?? "demo";
 
-            var directories = PluginDirectories.Resolve(config.Plugins, configDirectory, options.PluginDirectories);
-            var catalog = new PluginCatalog(new PluginLoader().LoadAll(directories));
+            var catalog = PluginDirectories.LoadCatalog(new PluginSearch
+            {
+                CommandLine = options.PluginDirectories,
+                IncludeDefault = !options.NoDefaultPlugins,
+                PluginPath = options.PluginPath,
+                Config = config.Plugins,
+                ConfigFile = options.Config?.ToString(),
+            });
             var hypervisor = HypervisorSelector.Select(options.Backend, error);
             using var hypervisorLifetime = hypervisor as IDisposable;
 

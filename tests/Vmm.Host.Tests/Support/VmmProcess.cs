@@ -5,7 +5,10 @@ namespace Vmm.Host.Tests.Support;
 /// <summary>Runs the built vmm (beside the tests, with the default plugins) as a user would, and captures what it prints.</summary>
 internal static class VmmProcess
 {
-    public static (int ExitCode, byte[] Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, byte[] Stdout, string Stderr) Run(params string[] args) => Run(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs vmm with <paramref name="environment"/> set; <c>VMM_PLUGIN_PATH</c> is unset unless given, whatever the test runner has.</summary>
+    public static (int ExitCode, byte[] Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -14,6 +17,9 @@ internal static class VmmProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        start.Environment.Remove("VMM_PLUGIN_PATH");
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vmm.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
