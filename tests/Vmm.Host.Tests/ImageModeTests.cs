@@ -57,34 +57,26 @@ public sealed class ImageModeTests : IDisposable
     private static byte[] AssembleReporter(int bitness, ulong address)
     {
         var asm = new Assembler(bitness);
+        var wrong = asm.CreateLabel();
         if (bitness == 64)
         {
             asm.mov(rax, 0x8877665544332211);   // only representable in 64-bit mode
             asm.shr(rax, 56);                   // 0x88 when all 64 bits were loaded
             asm.cmp(al, 0x88);
-            var wrong = asm.CreateLabel();
-            asm.jne(wrong);
-            Print(asm, "64");
-            asm.mov(dx, 0x501);
-            asm.mov(al, 8);
-            asm.@out(dx, al);
-            asm.Label(ref wrong);
-            asm.hlt();
         }
         else
         {
             asm.mov(eax, 0x44332211);
             asm.shr(eax, 24);
             asm.cmp(al, 0x44);
-            var wrong = asm.CreateLabel();
-            asm.jne(wrong);
-            Print(asm, "32");
-            asm.mov(dx, 0x501);
-            asm.mov(al, 4);
-            asm.@out(dx, al);
-            asm.Label(ref wrong);
-            asm.hlt();
         }
+        asm.jne(wrong);
+        Print(asm, bitness.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        asm.mov(dx, 0x501);
+        asm.mov(al, (byte)(bitness / 8));
+        asm.@out(dx, al);
+        asm.Label(ref wrong);
+        asm.hlt();
         using var stream = new MemoryStream();
         asm.Assemble(new StreamCodeWriter(stream), address);
         return stream.ToArray();
