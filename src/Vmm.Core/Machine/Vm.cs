@@ -102,6 +102,9 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
 
     void IVmControl.RequestStop(int exitCode) => StopAll(new VmExitStatus(VmStopKind.DeviceRequested, exitCode));
 
+    // Until the machine model re-enters the boot image, a reset request ends the run as a reset exit of a vCPU does.
+    void IVmControl.RequestReset() => StopAll(new VmExitStatus(VmStopKind.Reset, VmExitStatus.Success, "a device asked for a reset"));
+
     private void RunVcpu(IVcpu vcpu)
     {
         VcpuRunResult result;

@@ -199,6 +199,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
         services.AddSingleton(TimeProvider);
         services.AddSingleton<IGuestMemory>(memory);
         services.AddSingleton<IVmControl>(vm);
+        services.AddSingleton(new MachineInfo(VcpuCount, memory.Regions.Select(region => new RamRange(region.GuestAddress, region.Size)).ToArray()));
         return services;
     }
 

@@ -22,6 +22,8 @@ public sealed class KitTestPlugin : IVmmPlugin
             static (options, resources) => resources.AddPorts(options.Port, 2));
         services.AddDeviceType<HangingDevice, ProbeOptions>("hanging", "never returns from a write to its second port",
             static (options, resources) => resources.AddPorts(options.Port, 2));
+        services.AddDeviceType<MachineInfoDevice, ProbeOptions>("machine-info", "reads back the machine description it was given",
+            static (options, resources) => resources.AddPorts(options.Port, 3));
         services.AddDeviceType<ScribblingDevice, ProbeOptions>("scribbler", "writes one byte past guest RAM through a pointer",
             static (options, resources) => resources.AddPorts(options.Port, 2));
     }
