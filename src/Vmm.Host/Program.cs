@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vmm.Host;
 using Vmm.Host.Commands;
+using Vmm.Host.Configuration;
 
 var pluginsOption = new Option<string[]>("--plugins", "-p")
 {
@@ -28,12 +29,24 @@ var backendOption = new Option<string>("--backend")
     DefaultValueFactory = _ => "auto",
 };
 backendOption.AcceptOnlyFromAmong(HypervisorSelector.Names);
+var machineOption = new Option<string?>("--machine")
+{
+    Description = "The machine whose devices come first: pc (the default: COM1 on the console at 0x3f8, IRQ 4) or none. "
+        + "A configured device with the name of a machine device (com1) replaces it.",
+};
+machineOption.AcceptOnlyFromAmong([.. MachinePreset.Names]);
+var deviceOption = new Option<string[]>("--device")
+{
+    Description = "Add a device instance, as QEMU's -device: TYPE[,key=value...], e.g. debug-exit,port=0xf4,width=4 "
+        + "(name=/id= names it, console= wires its console; repeatable).",
+};
 var traceOption = new Option<bool>("--trace") { Description = "Log every exit (kind, port or address, data, device outcome) to stderr." };
 var statsOption = new Option<bool>("--stats") { Description = "Print exit counts by kind and device when the VM stops (to stderr)." };
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
-    configArgument, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption, traceOption, verboseOption,
+    configArgument, machineOption, deviceOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
+    traceOption, verboseOption,
 };
 run.SetAction(result => RunCommand.Execute(
     new RunOptions(
@@ -46,7 +59,11 @@ run.SetAction(result => RunCommand.Execute(
         result.GetValue(verboseOption),
         result.GetValue(traceOption),
         result.GetValue(noDefaultPluginsOption),
-        pluginPath),
+        pluginPath)
+    {
+        Machine = result.GetValue(machineOption),
+        Devices = result.GetValue(deviceOption) ?? [],
+    },
     Console.Error));
 
 var plugins = new Command("plugins", "List the plugins found, their device types, and the types' options with defaults and descriptions.")

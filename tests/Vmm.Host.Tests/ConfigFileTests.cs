@@ -36,7 +36,7 @@ public sealed class ConfigFileTests : IDisposable
         KvmRequirement.RequireOrSkip();
         File.WriteAllBytes(Path.Combine(_folder, "guest.bin"), DemoGuest.Assemble());
         File.WriteAllText(Path.Combine(_folder, "vm.json"), """
-            { "memory": "1M", "image": { "path": "guest.bin" }, "devices": [ { "type": "uart16550", "console": "stdout" } ] }
+            { "memory": "1M", "image": { "path": "guest.bin" }, "devices": [ { "type": "uart16550", "name": "com1", "console": "stdout" } ] }
             """);
 
         var (exitCode, stdout, stderr) = VmmProcess.Run("run", Path.Combine(_folder, "vm.json"));

@@ -24,7 +24,7 @@ public sealed class ImageModeTests : IDisposable
               "memory": "4M",
               "image": { "path": "guest.bin", "address": "0x100000", "mode": "{{mode}}" },
               "devices": [
-                { "type": "uart16550", "console": "stdout" },
+                { "type": "uart16550", "name": "com1", "console": "stdout" },
                 { "type": "debug-exit", "options": { "port": "0x501" } }
               ]
             }

@@ -39,7 +39,7 @@ public sealed class RunPluginSearchTests : IDisposable
               "plugins": [ "{{plugins}}" ],
               "image": { "path": "guest.bin" },
               "devices": [
-                { "type": "uart16550", "console": "stdout" },
+                { "type": "uart16550", "name": "com1", "console": "stdout" },
                 { "type": "debug-exit" },
                 { "type": "documented-port", "options": { "port": "0x600", "irq": 5 } }
               ]

@@ -42,10 +42,12 @@ public static class RunCommand
                 LoggerFactory = loggerFactory,
                 TraceExits = options.Trace,
             };
-            for (var i = 0; i < config.Devices.Count; i++)
+            var devices = MachinePreset.Compose(
+                options.Machine ?? config.Machine ?? MachinePreset.Pc,
+                config.Devices.Concat(options.Devices.Select(DeviceArgument.Parse)));
+            foreach (var device in devices)
             {
-                var device = config.Devices[i];
-                var where = $"{source}: devices[{i}]";
+                var where = device.Source ?? source;
                 builder.AddDevice(new DeviceInstanceSpec(device.Type, device.Name ?? device.Type, device.OptionsSection ?? EmptyOptions)
                 {
                     Output = ConsoleTarget.OpenOutput(device.Console, configDirectory, where),
@@ -85,14 +87,17 @@ public static class RunCommand
 
     private static readonly IConfiguration EmptyOptions = new ConfigurationBuilder().Build();
 
-    /// <summary>The default plugin set and the demo guest: COM1 on stdout and a debug-exit port.</summary>
+    /// <summary>The demo guest on the pc machine (COM1 on stdout) and a debug-exit port.</summary>
     private static VmConfig DemoConfig() => new()
     {
         Memory = "16M",
         Devices =
         [
-            new DeviceConfig { Type = "uart16550", Name = "com1", Console = "stdout", OptionsSection = Options(("port", $"0x{DemoGuest.SerialPort:x}"), ("irq", "4")) },
-            new DeviceConfig { Type = "debug-exit", Name = "debug-exit", OptionsSection = Options(("port", $"0x{DemoGuest.DebugExitPort:x}")) },
+            new DeviceConfig
+            {
+                Type = "debug-exit", Name = "debug-exit", Source = "demo: debug-exit",
+                OptionsSection = Options(("port", $"0x{DemoGuest.DebugExitPort:x}")),
+            },
         ],
     };
 

@@ -11,4 +11,11 @@ public sealed record RunOptions(
     bool Verbose,
     bool Trace = false,
     bool NoDefaultPlugins = false,
-    string? PluginPath = null);
+    string? PluginPath = null)
+{
+    /// <summary><c>--machine</c>: the machine type whose devices come first; null takes the config's, else <c>pc</c>.</summary>
+    public string? Machine { get; init; }
+
+    /// <summary><c>--device TYPE[,key=value...]</c> entries, added after the config's devices.</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+}

@@ -16,4 +16,7 @@ public sealed class DeviceConfig
 
     /// <summary>Set by the loader: the raw <c>options</c> section, bound later onto the type's options class.</summary>
     internal IConfiguration? OptionsSection { get; set; }
+
+    /// <summary>Where the instance was asked for (<c>vm.json: devices[2]</c>, <c>--device '...'</c>), for errors.</summary>
+    internal string? Source { get; set; }
 }

@@ -8,6 +8,9 @@ public sealed class VmConfig
 
     public int Cpus { get; set; } = 1;
 
+    /// <summary>The machine type whose devices come first (<see cref="MachinePreset"/>); <c>pc</c> when not given.</summary>
+    public string? Machine { get; set; }
+
     /// <summary>Plugin folders, relative to the config file: each a plugin folder or a folder of them.</summary>
     public List<string> Plugins { get; set; } = [];
 

@@ -35,6 +35,7 @@ public static class VmConfigLoader
             // Devices are read by hand below: their options are bound later onto each type's own class.
             config.Memory = root["memory"] ?? config.Memory;
             config.Cpus = root.GetValue("cpus", config.Cpus);
+            config.Machine = root["machine"];
             root.GetSection("plugins").Bind(config.Plugins);
             var image = root.GetSection("image");
             if (image.Exists())
@@ -48,7 +49,7 @@ public static class VmConfigLoader
             throw ConfigurationException.FromBinderError(source, ex);
         }
 
-        var known = new[] { "memory", "cpus", "plugins", "devices", "image" };
+        var known = new[] { "machine", "memory", "cpus", "plugins", "devices", "image" };
         foreach (var child in root.GetChildren())
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
@@ -65,6 +66,7 @@ public static class VmConfigLoader
                 Name = section["name"],
                 Console = section["console"],
                 OptionsSection = section.GetSection("options"),
+                Source = where,
             };
             foreach (var key in section.GetChildren())
             {

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Vmm.Core;
+
+namespace Vmm.Host.Configuration;
+
+/// <summary>
+/// The devices a machine type brings before the config and <c>--device</c> add theirs, at QEMU's addresses, as
+/// Firecracker's legacy device manager places them with named constants. A configured device with the name of a
+/// preset device replaces it (a <c>com1</c> in vm.json is the machine's COM1, with the config's options).
+/// </summary>
+public static class MachinePreset
+{
+    /// <summary>The default machine.</summary>
+    public const string Pc = "pc";
+
+    /// <summary>No devices but the ones configured.</summary>
+    public const string None = "none";
+
+    /// <summary>COM1 (the first 16550A of a PC), where the console goes.</summary>
+    public const ushort Com1Port = 0x3f8;
+
+    /// <summary>COM1's ISA interrupt.</summary>
+    public const int Com1Irq = 4;
+
+    public static IReadOnlyList<string> Names { get; } = [Pc, None];
+
+    public static IReadOnlyList<DeviceConfig> Devices(string machine) => machine.ToLowerInvariant() switch
+    {
+        Pc =>
+        [
+            Device("uart16550", "com1", "stdout", ("port", $"0x{Com1Port:x}"), ("irq", $"{Com1Irq}")),
+        ],
+        None => [],
+        _ => throw new ConfigurationException($"machine '{machine}' is unknown; known: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>
+    /// The preset's devices without those a configured device of the same name replaces, then the configured ones,
+    /// in their order.
+    /// </summary>
+    public static IReadOnlyList<DeviceConfig> Compose(string machine, IEnumerable<DeviceConfig> configured)
+    {
+        var devices = configured.ToList();
+        var names = devices.Select(device => device.Name ?? device.Type).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return Devices(machine).Where(device => !names.Contains(device.Name!)).Concat(devices).ToList();
+    }
+
+    private static DeviceConfig Device(string type, string name, string? console, params (string Key, string Value)[] options) => new()
+    {
+        Type = type,
+        Name = name,
+        Console = console,
+        Source = $"machine {Pc}: {name}",
+        OptionsSection = new ConfigurationBuilder()
+            .AddInMemoryCollection(options.Select(option => new KeyValuePair<string, string?>(option.Key, option.Value)))
+            .Build(),
+    };
+}
