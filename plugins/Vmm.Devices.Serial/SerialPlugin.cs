@@ -16,7 +16,7 @@ public sealed class SerialPlugin : IVmmPlugin
     public void ConfigureServices(IServiceCollection services) =>
         services.AddDeviceType<Uart16550, Uart16550Options>(
             DeviceTypeName,
-            "16550A UART: polled console output and input on 8 I/O ports",
+            "16550A UART: FIFOs, interrupts, loopback, console output and input on 8 I/O ports",
             static (options, resources) =>
             {
                 if (options.Irq < 0)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Vmm.Sdk;
@@ -6,70 +5,115 @@ using Vmm.Sdk;
 namespace Vmm.Devices.Serial;
 
 /// <summary>
-/// A 16550A UART, enough for a polled driver: the eight registers of the PC16550D register map,
-/// the divisor latch behind LCR's DLAB bit, output to the instance's console <see cref="PipeWriter"/>
-/// and input from its <see cref="PipeReader"/>. Interrupts and FIFOs are not modelled yet: IER is
-/// kept but nothing is raised, and IIR always reads "no interrupt pending".
+/// A 16550A UART: the eight registers of the PC16550D, 16-byte receive FIFO with trigger levels 1/4/8/14 and the
+/// character timeout, prioritised interrupts on its line, the divisor latch, loopback with the modem outputs wired
+/// to the modem inputs, output to the instance's console <see cref="PipeWriter"/> and input from its
+/// <see cref="PipeReader"/>.
 /// </summary>
 /// <remarks>
-/// Register map and bits: TI/National PC16550D datasheet (SNLS378), register summary table; the
-/// reset values follow rust-vmm vm-superio's <c>serial.rs</c>. Output never blocks the vCPU thread:
-/// the console pipe has no back-pressure, so a flush completes at once; if one ever does not, bytes
-/// are dropped (and that is logged once) until it has. Calls may come from several vCPUs, so one
-/// small lock guards the registers; a UART is not on the hot path.
+/// <para>
+/// Source: TI/National PC16550D datasheet (SNLS378): register summary, "Interrupt Control Functions" table (IIR
+/// priorities and what clears each), "FIFO Interrupt Mode Operation" (trigger level, timeout after four character
+/// times), MCR's loopback description. As on a PC, the interrupt reaches the line only while MCR.OUT2 is set (the
+/// board gates INTR with OUT2; Linux's 8250 driver sets OUT2 for that reason).
+/// </para>
+/// <para>
+/// Transmission takes no time: the console accepts every byte at once, so the transmitter FIFO is empty again as
+/// soon as it is written, LSR reads THRE and TEMT, and the THRE interrupt is re-armed after each write (the write
+/// lowers the line and the emptied holding register raises it again, one edge per byte as a real part gives).
+/// Reception is paced by the host: a background reader moves console input into the receive FIFO while it has
+/// room and leaves the rest in the pipe, so nothing is lost and the vCPU never waits.
+/// </para>
+/// <para>Calls come from vCPU threads, the input reader and the timeout timer: one small lock guards the state.</para>
 /// </remarks>
-public sealed partial class Uart16550 : IBusDevice
+public sealed partial class Uart16550 : IBusDevice, IDisposable
 {
-    // Reset values, as vm-superio's: 9600 baud (115200 / 12), 8N1, OUT2 set (PC drivers need it
-    // to route the interrupt), and the modem lines of a connected, ready peer.
-    private const byte DefaultDivisorLow = 12;
-    private const byte DefaultDivisorHigh = 0;
+    // The 1.8432 MHz crystal of the PC's UARTs, divided by 16 per bit: divisor 1 is 115200 baud.
+    private const int ClockHz = 1_843_200;
+    private const int ClocksPerBit = 16;
+
+    // Reset values, as vm-superio's: 9600 baud (115200 / 12), 8N1, OUT2 set as a PC BIOS leaves it, and the modem
+    // lines of a connected, ready peer.
+    private const ushort DefaultDivisor = 12;
     private const byte DefaultLineControl = LineControl.WordLength8;
     private const byte DefaultModemControl = ModemControl.Out2;
-    private const byte ConnectedModemStatus =
+    private const byte ConnectedModemInputs =
         ModemStatus.ClearToSend | ModemStatus.DataSetReady | ModemStatus.DataCarrierDetect;
 
-    // The 16550A's receive FIFO depth: how much of the input pipe is taken at a time.
-    private const int ReceiveBufferSize = 16;
+    private static readonly byte[] TriggerLevels = [1, 4, 8, 14];
 
     private readonly Lock _gate = new();
     private readonly DeviceIdentity _identity;
     private readonly ILogger<Uart16550> _logger;
     private readonly PipeWriter? _output;
-    private readonly PipeReader? _input;
+    private readonly IInterruptLine? _interrupt;
+    private readonly TimeProvider _time;
+    private readonly ReceiveFifo _received = new();
+    private readonly ITimer _timeoutTimer;
 
-    private byte _divisorLow = DefaultDivisorLow;
-    private byte _divisorHigh = DefaultDivisorHigh;
+    private ushort _divisor = DefaultDivisor;
+    private ushort _reportedDivisor = DefaultDivisor;
     private byte _interruptEnable;
     private byte _lineControl = DefaultLineControl;
     private byte _modemControl = DefaultModemControl;
     private byte _scratch;
+    private bool _fifosEnabled;
+    private int _triggerLevel = 1;
 
-    private readonly byte[] _received = new byte[ReceiveBufferSize];
-    private int _receivedStart;
-    private int _receivedCount;
-    private bool _inputEnded;
-
-    private Task<FlushResult>? _pendingFlush;
-    private bool _outputClosed;
-    private bool _outputDropLogged;
+    private byte _lineErrors;          // LSR bits 1-4 not yet read
+    private byte _modemDeltas;         // MSR bits 0-3 not yet read
+    private bool _transmitterEmptyPending = true;
+    private bool _timeoutPending;
+    private long _lastReceiveActivity;
+    private bool _lineRaised;
+    private bool _disposed;
 
     /// <summary>Creates a UART writing to <paramref name="output"/> and reading from <paramref name="input"/>.</summary>
     /// <param name="identity">The instance, for logs.</param>
-    /// <param name="logger">Where dropped output is reported.</param>
+    /// <param name="logger">Where baud rate changes and dropped output are reported.</param>
     /// <param name="output">The console the guest's bytes go to; null discards them.</param>
     /// <param name="input">The console the guest reads from; null means nothing is ever received.</param>
-    public Uart16550(DeviceIdentity identity, ILogger<Uart16550> logger, PipeWriter? output = null, PipeReader? input = null)
+    /// <param name="interrupt">The line the UART drives (level: raised while an enabled interrupt is pending and OUT2 is set); null drives none.</param>
+    /// <param name="time">The clock of the character timeout; the system clock if null.</param>
+    public Uart16550(DeviceIdentity identity, ILogger<Uart16550> logger, PipeWriter? output = null, PipeReader? input = null,
+        IInterruptLine? interrupt = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(logger);
         _identity = identity;
         _logger = logger;
         _output = output;
-        _input = input;
+        _interrupt = interrupt;
+        _time = time ?? TimeProvider.System;
+        _timeoutTimer = _time.CreateTimer(static state => ((Uart16550)state!).OnTimeoutTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _received.Reset(1);
+        if (input is not null)
+            StartReceiving(input);
+    }
+
+    /// <summary>The divisor latch as the guest last set it (DLM:DLL); 12 (9600 baud) after reset.</summary>
+    public int Divisor
+    {
+        get
+        {
+            lock (_gate)
+                return _divisor;
+        }
+    }
+
+    /// <summary>The baud rate the divisor gives from the PC's 1.8432 MHz clock (115200 / divisor); 0 for divisor 0, which stops the clock.</summary>
+    public double BaudRate
+    {
+        get
+        {
+            lock (_gate)
+                return BaudRateOf(_divisor);
+        }
     }
 
     private bool DivisorLatchAccess => (_lineControl & LineControl.DivisorLatchAccess) != 0;
+
+    private bool Loopback => (_modemControl & ModemControl.Loopback) != 0;
 
     /// <inheritdoc />
     public void Read(in BusAccess access, Span<byte> data)
@@ -83,18 +127,19 @@ public sealed partial class Uart16550 : IBusDevice
         {
             data[0] = (access.Offset, DivisorLatchAccess) switch
             {
-                (Register.Data, false) => Receive(),
-                (Register.DivisorLatchLow, true) => _divisorLow,
+                (Register.Data, false) => ReadReceiver(),
+                (Register.DivisorLatchLow, true) => (byte)_divisor,
                 (Register.InterruptEnable, false) => _interruptEnable,
-                (Register.DivisorLatchHigh, true) => _divisorHigh,
-                (Register.InterruptIdentification, _) => InterruptIdentification.NonePending,
+                (Register.DivisorLatchHigh, true) => (byte)(_divisor >> 8),
+                (Register.InterruptIdentification, _) => ReadInterruptIdentification(),
                 (Register.LineControl, _) => _lineControl,
                 (Register.ModemControl, _) => _modemControl,
                 (Register.LineStatus, _) => ReadLineStatus(),
-                (Register.ModemStatus, _) => ConnectedModemStatus,
+                (Register.ModemStatus, _) => ReadModemStatus(),
                 (Register.Scratch, _) => _scratch,
                 _ => 0,
             };
+            UpdateInterrupt();
         }
     }
 
@@ -110,186 +155,274 @@ public sealed partial class Uart16550 : IBusDevice
             switch (access.Offset, DivisorLatchAccess)
             {
                 case (Register.Data, false): Transmit(value); break;
-                case (Register.DivisorLatchLow, true): _divisorLow = value; break;
-                case (Register.InterruptEnable, false): _interruptEnable = (byte)(value & InterruptEnable.Implemented); break;
-                case (Register.DivisorLatchHigh, true): _divisorHigh = value; break;
-                case (Register.LineControl, _): _lineControl = value; break;
-                case (Register.ModemControl, _): _modemControl = (byte)(value & ModemControl.Implemented); break;
+                case (Register.DivisorLatchLow, true): _divisor = (ushort)((_divisor & 0xff00) | value); break;
+                case (Register.InterruptEnable, false): WriteInterruptEnable(value); break;
+                case (Register.DivisorLatchHigh, true): _divisor = (ushort)((_divisor & 0x00ff) | (value << 8)); break;
+                case (Register.InterruptIdentification, _): WriteFifoControl(value); break;
+                case (Register.LineControl, _): WriteLineControl(value); break;
+                case (Register.ModemControl, _): WriteModemControl(value); break;
                 case (Register.Scratch, _): _scratch = value; break;
-                // FCR: FIFOs are not modelled yet. LSR and MSR are read-only (writes are for factory
-                // test on the real part). Anything past SCR belongs to nobody.
+                // LSR and MSR are read-only (writes are for factory test on the real part). Anything past SCR
+                // belongs to nobody.
                 default: break;
             }
+            UpdateInterrupt();
         }
+    }
+
+    /// <summary>Stops the input reader and the timeout timer.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+        }
+        _timeoutTimer.Dispose();
+        StopReceiving();
+    }
+
+    private void WriteInterruptEnable(byte value)
+    {
+        byte enabled = (byte)(value & InterruptEnable.Implemented);
+        // Enabling ETBEI while the holding register is empty raises THRE at once; Linux's 8250 startup checks
+        // exactly this (its UART_BUG_THRE and UART_BUG_TXEN probes) by toggling IER and reading IIR.
+        if ((enabled & ~_interruptEnable & InterruptEnable.TransmitterEmpty) != 0)
+            _transmitterEmptyPending = true;
+        _interruptEnable = enabled;
+    }
+
+    private void WriteFifoControl(byte value)
+    {
+        bool enable = (value & FifoControl.Enable) != 0;
+        if (enable != _fifosEnabled)
+        {
+            // Changing FCR bit 0 clears both FIFOs; the other bits only take effect while it is set.
+            _fifosEnabled = enable;
+            ClearReceiver();
+        }
+        if (enable)
+        {
+            if ((value & FifoControl.ResetReceiver) != 0)
+                ClearReceiver();
+            // ResetTransmitter has nothing to drop: the transmitter FIFO empties as it is written.
+            _triggerLevel = TriggerLevels[value >> FifoControl.TriggerShift];
+        }
+        TakeHeldInput();
+    }
+
+    private void ClearReceiver()
+    {
+        _received.Reset(_fifosEnabled ? ReceiveFifo.Depth : 1);
+        _timeoutPending = false;
+        _timeoutTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private void WriteLineControl(byte value)
+    {
+        bool breakStarts = (value & ~_lineControl & LineControl.SetBreak) != 0;
+        bool latchCloses = (_lineControl & ~value & LineControl.DivisorLatchAccess) != 0;
+        _lineControl = value;
+        if (latchCloses && _divisor != _reportedDivisor)
+        {
+            // Reported when DLAB closes, so a divisor written a byte at a time is logged once, whole.
+            _reportedDivisor = _divisor;
+            LogBaudRate(_logger, _identity.Name, BaudRateOf(_divisor), _divisor);
+        }
+        // In loopback the transmitter output is wired to the receiver: a break sent is a break received, a zero
+        // character with BI (the only way a guest can make this UART see a line error).
+        if (breakStarts && Loopback)
+            ReceiveCharacter(0, LineStatus.BreakInterrupt);
+    }
+
+    private void WriteModemControl(byte value)
+    {
+        byte before = ModemInputs();
+        bool wasLoopback = Loopback;
+        _modemControl = (byte)(value & ModemControl.Implemented);
+        byte after = ModemInputs();
+
+        // MSR delta bits: CTS, DSR and DCD changes, and RI's trailing edge (1 -> 0) only.
+        byte changed = (byte)(before ^ after);
+        if ((changed & ModemStatus.ClearToSend) != 0) _modemDeltas |= ModemStatus.DeltaClearToSend;
+        if ((changed & ModemStatus.DataSetReady) != 0) _modemDeltas |= ModemStatus.DeltaDataSetReady;
+        if ((changed & ModemStatus.DataCarrierDetect) != 0) _modemDeltas |= ModemStatus.DeltaDataCarrierDetect;
+        if ((before & ~after & ModemStatus.RingIndicator) != 0) _modemDeltas |= ModemStatus.TrailingEdgeRingIndicator;
+
+        // Leaving loopback reconnects the receiver to the console.
+        if (wasLoopback && !Loopback)
+            TakeHeldInput();
+    }
+
+    /// <summary>
+    /// The modem inputs (MSR bits 4-7): in loopback MCR's outputs wired back (RTS to CTS, DTR to DSR, OUT1 to RI,
+    /// OUT2 to DCD), otherwise the lines of a connected, ready peer.
+    /// </summary>
+    private byte ModemInputs()
+    {
+        if (!Loopback)
+            return ConnectedModemInputs;
+        byte inputs = 0;
+        if ((_modemControl & ModemControl.RequestToSend) != 0) inputs |= ModemStatus.ClearToSend;
+        if ((_modemControl & ModemControl.DataTerminalReady) != 0) inputs |= ModemStatus.DataSetReady;
+        if ((_modemControl & ModemControl.Out1) != 0) inputs |= ModemStatus.RingIndicator;
+        if ((_modemControl & ModemControl.Out2) != 0) inputs |= ModemStatus.DataCarrierDetect;
+        return inputs;
+    }
+
+    private byte ReadModemStatus()
+    {
+        byte status = (byte)(ModemInputs() | _modemDeltas);
+        _modemDeltas = 0;
+        return status;
     }
 
     private byte ReadLineStatus()
     {
         // Output never waits, so the holding and shift registers always read empty.
-        byte status = LineStatus.TransmitterHoldingEmpty | LineStatus.TransmitterEmpty;
-        if (TryFillReceived())
+        byte status = (byte)(LineStatus.TransmitterHoldingEmpty | LineStatus.TransmitterEmpty | _lineErrors);
+        if (_received.Count > 0)
             status |= LineStatus.DataReady;
+        if (_fifosEnabled && _received.ErroredCount > 0)
+            status |= LineStatus.ReceiverFifoError;
+        // Reading LSR clears OE, PE, FE and BI, and with them the receiver line status interrupt.
+        _lineErrors = 0;
         return status;
     }
 
-    private byte Receive()
+    private byte ReadReceiver()
     {
         // An empty RBR reads whatever was last latched on real hardware; 0 is as good.
-        if (!TryFillReceived())
+        if (_received.Count == 0)
             return 0;
 
-        byte value = _received[_receivedStart];
-        _receivedStart++;
-        _receivedCount--;
+        byte value = _received.Pop();
+        // The next character's errors show in LSR once it is at the top.
+        _lineErrors |= _received.TopErrors;
+        // Reading the FIFO clears the timeout and restarts its four character times.
+        _timeoutPending = false;
+        NoteReceiveActivity();
+        TakeHeldInput();
         return value;
     }
 
-    private bool TryFillReceived()
+    private byte ReadInterruptIdentification()
     {
-        if (_receivedCount > 0)
-            return true;
-        if (_input is null || _inputEnded)
-            return false;
+        byte identification = PendingInterrupt();
+        // Reading IIR clears THRE when THRE is what it reports (and only then).
+        if (identification == InterruptIdentification.TransmitterEmpty)
+            _transmitterEmptyPending = false;
+        return _fifosEnabled ? (byte)(identification | InterruptIdentification.FifosEnabled) : identification;
+    }
 
-        ReadResult result;
-        try
+    /// <summary>The highest-priority enabled interrupt, as IIR bits 0-3.</summary>
+    private byte PendingInterrupt()
+    {
+        byte enabled = _interruptEnable;
+        if ((enabled & InterruptEnable.ReceiverLineStatus) != 0 && (_lineErrors & LineStatus.Errors) != 0)
+            return InterruptIdentification.ReceiverLineStatus;
+        if ((enabled & InterruptEnable.ReceivedData) != 0)
         {
-            // TryRead never waits: a vCPU thread must not block on the host's console.
-            if (!_input.TryRead(out result))
-                return false;
+            if (_received.Count >= (_fifosEnabled ? _triggerLevel : 1))
+                return InterruptIdentification.ReceivedData;
+            if (_timeoutPending)
+                return InterruptIdentification.CharacterTimeout;
         }
-        catch (InvalidOperationException)
-        {
-            // The host completed the reader under us: treat it as the end of input.
-            _inputEnded = true;
-            return false;
-        }
+        if ((enabled & InterruptEnable.TransmitterEmpty) != 0 && _transmitterEmptyPending)
+            return InterruptIdentification.TransmitterEmpty;
+        if ((enabled & InterruptEnable.ModemStatus) != 0 && _modemDeltas != 0)
+            return InterruptIdentification.ModemStatus;
+        return InterruptIdentification.NonePending;
+    }
 
-        ReadOnlySequence<byte> buffer = result.Buffer;
-        int taken = (int)Math.Min(buffer.Length, _received.Length);
-        buffer.Slice(0, taken).CopyTo(_received);
-        _receivedStart = 0;
-        _receivedCount = taken;
-
-        // What does not fit stays in the pipe, unexamined, for the next TryRead.
-        _input.AdvanceTo(buffer.GetPosition(taken));
-        if (result.IsCompleted && taken == buffer.Length)
-            _inputEnded = true;
-        return taken > 0;
+    /// <summary>Drives the line: raised while an enabled interrupt is pending and OUT2 lets it through.</summary>
+    private void UpdateInterrupt()
+    {
+        bool raise = (_modemControl & ModemControl.Out2) != 0 && PendingInterrupt() != InterruptIdentification.NonePending;
+        if (raise == _lineRaised || _interrupt is null)
+            return;
+        _lineRaised = raise;
+        if (raise)
+            _interrupt.Raise();
+        else
+            _interrupt.Lower();
     }
 
     private void Transmit(byte value)
     {
-        if (_output is null || _outputClosed)
+        // Writing THR clears THRE; the line drops now and rises again below, the edge a real part gives.
+        _transmitterEmptyPending = false;
+        UpdateInterrupt();
+
+        // Bits beyond the word length never leave the shift register.
+        value &= (byte)(0xff >> (3 - (_lineControl & LineControl.WordLengthMask)));
+        if (Loopback)
+            ReceiveCharacter(value, 0);
+        else
+            Send(value);
+
+        _transmitterEmptyPending = true;
+    }
+
+    /// <summary>A character reaching the receiver from the loopback path (the console's go through <see cref="TakeHeldInput"/>).</summary>
+    private void ReceiveCharacter(byte value, byte errors)
+    {
+        if (_received.Space == 0)
+        {
+            // Overrun: in FIFO mode the character in the shift register is lost; in 16450 mode it replaces RBR.
+            _lineErrors |= LineStatus.OverrunError;
+            if (!_fifosEnabled)
+                _received.OverwriteLast(value, errors);
             return;
-
-        if (_pendingFlush is { } pending)
-        {
-            if (!pending.IsCompleted)
-            {
-                DropOutput();
-                return;
-            }
-            _pendingFlush = null;
-            if (!pending.IsCompletedSuccessfully || pending.Result.IsCompleted)
-            {
-                // Faulted, or the reader completed meanwhile: the console is gone. Reading the
-                // exception keeps a faulted flush from surfacing later as unobserved.
-                _ = pending.Exception;
-                _outputClosed = true;
-                return;
-            }
         }
-
-        try
-        {
-            _output.GetSpan(1)[0] = value;
-            _output.Advance(1);
-            ValueTask<FlushResult> flush = _output.FlushAsync();
-            if (!flush.IsCompleted)
-            {
-                // Back-pressure the console was built without; the byte is in the pipe, but the
-                // vCPU does not wait for it: later bytes are dropped until this flush completes.
-                _pendingFlush = flush.AsTask();
-                return;
-            }
-            // The reader has completed: nobody will ever read more output.
-            if (flush.GetAwaiter().GetResult().IsCompleted)
-                _outputClosed = true;
-        }
-        catch (InvalidOperationException)
-        {
-            // The host completed the writer (the VM is stopping): output has nowhere to go.
-            _outputClosed = true;
-        }
+        bool wasEmpty = _received.Count == 0;
+        _received.TryPush(value, errors);
+        if (wasEmpty)
+            _lineErrors |= errors;
+        NoteReceiveActivity();
     }
 
-    private void DropOutput()
+    /// <summary>Restarts the four-character-time timeout (FIFO mode) after a character came in or was read.</summary>
+    private void NoteReceiveActivity()
     {
-        if (_outputDropLogged)
+        if (!_fifosEnabled || _disposed)
             return;
-        _outputDropLogged = true;
-        LogOutputDropped(_logger, _identity.Name);
+        _lastReceiveActivity = _time.GetTimestamp();
+        _timeoutTimer.Change(_received.Count > 0 ? TimeoutPeriod() : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Device}: console output could not be flushed without waiting; dropping guest output until it drains (logged once)")]
-    private static partial void LogOutputDropped(ILogger logger, string device);
-
-    /// <summary>Register offsets from the base of the UART's range (PC16550D register summary).</summary>
-    private static class Register
+    private void OnTimeoutTimer()
     {
-        public const ulong Data = 0;                    // RBR (read) / THR (write), DLAB = 0
-        public const ulong DivisorLatchLow = 0;         // DLL, DLAB = 1
-        public const ulong InterruptEnable = 1;         // IER, DLAB = 0
-        public const ulong DivisorLatchHigh = 1;        // DLM, DLAB = 1
-        public const ulong InterruptIdentification = 2; // IIR (read); FCR (write)
-        public const ulong LineControl = 3;             // LCR
-        public const ulong ModemControl = 4;            // MCR
-        public const ulong LineStatus = 5;              // LSR
-        public const ulong ModemStatus = 6;             // MSR
-        public const ulong Scratch = 7;                 // SCR
+        lock (_gate)
+        {
+            if (_disposed || !_fifosEnabled || _received.Count == 0)
+                return;
+            // A callback that lost the race with a newer character or read waits out the rest of its period.
+            var remaining = TimeoutPeriod() - _time.GetElapsedTime(_lastReceiveActivity);
+            if (remaining > TimeSpan.Zero)
+            {
+                _timeoutTimer.Change(remaining, Timeout.InfiniteTimeSpan);
+                return;
+            }
+            _timeoutPending = true;
+            UpdateInterrupt();
+        }
     }
 
-    /// <summary>IER: the 16550A implements bits 0-3; bits 4-7 always read 0.</summary>
-    private static class InterruptEnable
+    /// <summary>Four character times at the current divisor and frame (start bit, word, parity, stop bits).</summary>
+    private TimeSpan TimeoutPeriod()
     {
-        public const byte Implemented = 0x0f;
+        int wordBits = 5 + (_lineControl & LineControl.WordLengthMask);
+        int halfBits = 2 * (1 + wordBits + ((_lineControl & LineControl.ParityEnable) != 0 ? 1 : 0));
+        halfBits += (_lineControl & LineControl.TwoStopBits) == 0 ? 2 : wordBits == 5 ? 3 : 4;
+        long divisor = _divisor == 0 ? 0x10000 : _divisor;
+        long ticks = 4 * halfBits * divisor * ClocksPerBit * TimeSpan.TicksPerSecond / (2L * ClockHz);
+        return TimeSpan.FromTicks(ticks);
     }
 
-    /// <summary>IIR: bit 0 clear means an interrupt is pending.</summary>
-    private static class InterruptIdentification
-    {
-        public const byte NonePending = 0x01;
-    }
+    private static double BaudRateOf(ushort divisor) => divisor == 0 ? 0 : (double)ClockHz / ClocksPerBit / divisor;
 
-    /// <summary>LCR bits.</summary>
-    private static class LineControl
-    {
-        public const byte WordLength8 = 0x03;
-        public const byte DivisorLatchAccess = 0x80;
-    }
-
-    /// <summary>MCR bits: DTR, RTS, OUT1, OUT2, LOOP are implemented; bits 5-7 always read 0.</summary>
-    private static class ModemControl
-    {
-        public const byte Out2 = 0x08;
-        public const byte Implemented = 0x1f;
-    }
-
-    /// <summary>LSR bits.</summary>
-    private static class LineStatus
-    {
-        public const byte DataReady = 0x01;
-        public const byte TransmitterHoldingEmpty = 0x20;
-        public const byte TransmitterEmpty = 0x40;
-    }
-
-    /// <summary>MSR bits.</summary>
-    private static class ModemStatus
-    {
-        public const byte ClearToSend = 0x10;
-        public const byte DataSetReady = 0x20;
-        public const byte DataCarrierDetect = 0x80;
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Device}: baud rate {BaudRate} (divisor {Divisor})")]
+    private static partial void LogBaudRate(ILogger logger, string device, double baudRate, int divisor);
 }

@@ -147,18 +147,4 @@ public sealed class Uart16550ScriptedTests
         Assert.Contains("port 0x400", error.Message);
         Assert.Equal(8ul, vm.Ranges("com1").Single().Length);
     }
-
-    [Fact]
-    public void The_uart_raises_no_interrupt_while_interrupts_are_not_modelled()
-    {
-        using var vm = CreateCom1();
-
-        vm.Out8(InterruptEnable, 0x0f);
-        vm.Out8(Data, (byte)'a');
-        vm.Console("com1").Input.Write("b"u8);
-        vm.Clock.Advance(TimeSpan.FromSeconds(1));
-
-        Assert.False(vm.Irq(4).IsRaised);
-        Assert.Empty(vm.Irq(4).Log);
-    }
 }

@@ -63,7 +63,8 @@ public sealed class Uart16550Tests
     [InlineData(IerDlm, 0xff, 0x0f)] // IER bits 4-7 are not implemented on a 16550A
     [InlineData(Mcr, 0x1f, 0x1f)]
     [InlineData(Mcr, 0xff, 0x1f)]   // MCR bits 5-7 are not implemented
-    [InlineData(Iir, 0xc7, 0x01)]   // a write to offset 2 is FCR: IIR is unchanged
+    [InlineData(Iir, 0xc7, 0xc1)]   // a write to offset 2 is FCR: FIFOs on (IIR bits 6-7), nothing pending
+    [InlineData(Iir, 0x06, 0x01)]   // FCR bit 0 clear: the FIFOs stay off
     [InlineData(Lsr, 0x00, ThreAndTemt)] // LSR is read-only
     [InlineData(Msr, 0x00, 0xb0)]   // MSR is read-only
     public void Registers_read_back_what_was_written(ulong offset, byte written, byte expected)

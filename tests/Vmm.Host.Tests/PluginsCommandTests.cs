@@ -22,7 +22,7 @@ public sealed class PluginsCommandTests : IDisposable
                   port: ushort = 0x501 — I/O port the guest writes its exit value to (QEMU isa-debug-exit iobase).
                   width: int = 1 — Ports claimed and bytes of a write that form the value: 1, 2 or 4 (QEMU isa-debug-exit iosize).
             Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.Serial")}
-              uart16550: 16550A UART: polled console output and input on 8 I/O ports
+              uart16550: 16550A UART: FIFOs, interrupts, loopback, console output and input on 8 I/O ports
                 claims (with defaults): port 0x3f8-0x3ff, irq 4
                 options:
                   port: ushort = 0x3f8 — First of the 8 I/O ports the UART decodes (COM1 0x3f8, COM2 0x2f8).

@@ -17,8 +17,17 @@ public sealed class DeviceConsole : IAsyncDisposable
         resumeWriterThreshold: 0,
         useSynchronizationContext: false);
 
+    // A direct console's input runs the device's reader continuation on the writer's thread, inside its flush: a
+    // device that waits for input with ReadAsync (the UART's receiver) has it in hand when the caller's write returns.
+    private static readonly PipeOptions DirectInputOptions = new(
+        readerScheduler: PipeScheduler.Inline,
+        writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 0,
+        resumeWriterThreshold: 0,
+        useSynchronizationContext: false);
+
     private readonly Pipe _output = new(Options);
-    private readonly Pipe _input = new(Options);
+    private readonly Pipe _input;
     private readonly Task _outputPump;
     private readonly Task _inputPump;
     private readonly CancellationTokenSource _inputStop = new();
@@ -27,6 +36,7 @@ public sealed class DeviceConsole : IAsyncDisposable
     /// <param name="input">Where guest input comes from; null means none (the input pipe is completed).</param>
     public DeviceConsole(Stream? output, Stream? input)
     {
+        _input = new Pipe(Options);
         _outputPump = DrainAsync(_output.Reader, output ?? Stream.Null);
         if (input is null)
         {
@@ -41,6 +51,7 @@ public sealed class DeviceConsole : IAsyncDisposable
 
     private DeviceConsole()
     {
+        _input = new Pipe(DirectInputOptions);
         _outputPump = Task.CompletedTask;
         _inputPump = Task.CompletedTask;
     }
@@ -48,8 +59,9 @@ public sealed class DeviceConsole : IAsyncDisposable
     /// <summary>
     /// A console with no host streams and no background tasks: the caller is the host side. What the device
     /// flushes into <see cref="Output"/> can be read from <paramref name="hostOutput"/> at once, and what the
-    /// caller flushes into <paramref name="hostInput"/> can be read by the device at once, so a test (the mock
-    /// vCPU kit) sees both directions without waiting for a pump.
+    /// caller flushes into <paramref name="hostInput"/> can be read by the device at once (a device's pending
+    /// <c>ReadAsync</c> completes inside the caller's flush), so a test (the mock vCPU kit) sees both directions
+    /// without waiting for a pump.
     /// </summary>
     /// <param name="hostOutput">The host's end of the output: what the guest sent.</param>
     /// <param name="hostInput">The host's end of the input: complete it to end the guest's input.</param>

@@ -9,7 +9,7 @@ namespace Vmm.Host.Commands;
 /// <example>
 /// <code>
 /// Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) /opt/vmm/plugins/Vmm.Devices.Serial
-///   uart16550: 16550A UART: polled console output and input on 8 I/O ports
+///   uart16550: 16550A UART: FIFOs, interrupts, loopback, console output and input on 8 I/O ports
 ///     claims (with defaults): port 0x3f8-0x3ff, irq 4
 ///     options:
 ///       port: ushort = 0x3f8 — First of the 8 I/O ports the UART decodes (COM1 0x3f8, COM2 0x2f8).

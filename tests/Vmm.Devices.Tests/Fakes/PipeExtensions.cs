@@ -15,8 +15,11 @@ public static class PipeExtensions
         return bytes;
     }
 
-    /// <summary>A console pipe as the core builds it: no back-pressure, thread-pool continuations.</summary>
+    /// <summary>
+    /// A console pipe as the core's direct console builds it: no back-pressure, and the reader's continuation inline in
+    /// the writer's flush, so a device waiting with ReadAsync has typed input before the test's next access.
+    /// </summary>
     public static Pipe CreateConsolePipe() =>
-        new(new PipeOptions(readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
+        new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
 }
