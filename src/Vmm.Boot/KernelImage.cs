@@ -15,9 +15,10 @@ public static class KernelImage
     /// <summary>
     /// Loads <paramref name="path"/> with <paramref name="commandLine"/> (QEMU's <c>-append</c>) and
     /// <paramref name="modules"/> (each <c>FILE</c> or <c>FILE args</c>, QEMU's <c>-initrd</c> list), relative
-    /// paths resolving against <paramref name="baseDirectory"/>. A bad file is one <see cref="BootImageException"/>.
+    /// paths resolving against <paramref name="baseDirectory"/> (modules against <paramref name="moduleDirectory"/> when
+    /// given). A bad file is one <see cref="BootImageException"/>.
     /// </summary>
-    public static IBootImage FromFile(string path, string? commandLine, IReadOnlyList<string> modules, string baseDirectory)
+    public static IBootImage FromFile(string path, string? commandLine, IReadOnlyList<string> modules, string baseDirectory, string? moduleDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(modules);
@@ -34,7 +35,7 @@ public static class KernelImage
             throw new BootImageException($"kernel {path}: not a kernel vmm can boot: no multiboot header in its first 8192 bytes; supported protocols: {SupportedProtocols}");
         var loaded = new List<MultibootModule>(modules.Count);
         foreach (var module in modules)
-            loaded.Add(MultibootModule.FromSpec(module, baseDirectory));
+            loaded.Add(MultibootModule.FromSpec(module, moduleDirectory ?? baseDirectory));
         // GRUB and QEMU pass the kernel's file name first, then its arguments.
         var fullCommandLine = string.IsNullOrEmpty(commandLine) ? path : $"{path} {commandLine}";
         return MultibootImage.FromBytes(path, bytes, fullCommandLine, loaded);

@@ -40,12 +40,22 @@ var deviceOption = new Option<string[]>("--device")
     Description = "Add a device instance, as QEMU's -device: TYPE[,key=value...], e.g. debug-exit,port=0xf4,width=4 "
         + "(name=/id= names it, console= wires its console; repeatable).",
 };
+var kernelOption = new Option<string?>("--kernel")
+{
+    Description = "Boot this kernel, as QEMU's -kernel; the protocol comes from the file (multiboot v1 so far). Replaces the config's kernel.",
+};
+var cmdlineOption = new Option<string?>("--cmdline", "--append") { Description = "The kernel's command line, as QEMU's -append." };
+var initrdOption = new Option<string?>("--initrd")
+{
+    Description = "Boot modules as QEMU's -initrd lists them for a multiboot kernel: \"FILE args,FILE\" (loaded before --module ones).",
+};
+var moduleOption = new Option<string[]>("--module") { Description = "A boot module, FILE or \"FILE args\" (repeatable, in order)." };
 var traceOption = new Option<bool>("--trace") { Description = "Log every exit (kind, port or address, data, device outcome) to stderr." };
 var statsOption = new Option<bool>("--stats") { Description = "Print exit counts by kind and device when the VM stops (to stderr)." };
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
-    configArgument, machineOption, deviceOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
+    configArgument, kernelOption, cmdlineOption, initrdOption, moduleOption, machineOption, deviceOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
     traceOption, verboseOption,
 };
 run.SetAction(result => RunCommand.Execute(
@@ -63,6 +73,10 @@ run.SetAction(result => RunCommand.Execute(
     {
         Machine = result.GetValue(machineOption),
         Devices = result.GetValue(deviceOption) ?? [],
+        Kernel = result.GetValue(kernelOption),
+        CommandLine = result.GetValue(cmdlineOption),
+        Initrd = result.GetValue(initrdOption),
+        Modules = result.GetValue(moduleOption) ?? [],
     },
     Console.Error));
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Vmm.Boot;
 using Vmm.Core;
 using Vmm.Core.Devices;
 using Vmm.Core.Machine;
@@ -21,8 +20,11 @@ public static class RunCommand
         try
         {
             var configDirectory = options.Config?.DirectoryName;
-            var config = options.Config is null ? DemoConfig() : VmConfigLoader.Load(options.Config.ToString());
-            var source = options.Config?.ToString() ?? "demo";
+            // Without a config, --kernel boots on the default machine; nothing at all runs the demo.
+            var config = options.Config is not null ? VmConfigLoader.Load(options.Config.ToString())
+                : options.Kernel is not null ? new VmConfig()
+                : DemoConfig();
+            var source = options.Config?.ToString() ?? (options.Kernel is not null ? "command line" : "demo");
 
             var catalog = PluginDirectories.LoadCatalog(new PluginSearch
             {
@@ -54,9 +56,7 @@ public static class RunCommand
                     Source = where,
                 });
             }
-            builder.WithBootImage(config.Image is { } image
-                ? FlatBinaryImage.FromFile(Path.GetFullPath(image.Path, configDirectory ?? Environment.CurrentDirectory), image.Address, image.Entry, image.Mode)
-                : FlatBinaryImage.FromBytes("demo guest", DemoGuest.Assemble(), DemoGuest.LoadAddress));
+            builder.WithBootImage(BootImageChoice.Choose(options, config, source, configDirectory));
 
             var vm = builder.Build();
             VmExitStatus status;

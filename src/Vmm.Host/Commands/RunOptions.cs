@@ -18,4 +18,16 @@ public sealed record RunOptions(
 
     /// <summary><c>--device TYPE[,key=value...]</c> entries, added after the config's devices.</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary><c>--kernel</c>: a kernel file whose boot protocol vmm picks (QEMU's <c>-kernel</c>); replaces the config's kernel.</summary>
+    public string? Kernel { get; init; }
+
+    /// <summary><c>--cmdline</c>: the kernel's command line (QEMU's <c>-append</c>).</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary><c>--initrd</c>: modules as QEMU's <c>-initrd</c> lists them, <c>"FILE args,FILE"</c>; loaded before <see cref="Modules"/>.</summary>
+    public string? Initrd { get; init; }
+
+    /// <summary><c>--module</c> entries, each <c>FILE</c> or <c>"FILE args"</c>.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
 }

@@ -17,4 +17,7 @@ public sealed class VmConfig
     public List<DeviceConfig> Devices { get; set; } = [];
 
     public ImageConfig? Image { get; set; }
+
+    /// <summary>A kernel whose boot protocol vmm picks from the file; exclusive with <see cref="Image"/>.</summary>
+    public KernelConfig? Kernel { get; set; }
 }

@@ -43,13 +43,19 @@ public static class VmConfigLoader
                 config.Image = new ImageConfig();
                 image.Bind(config.Image, o => o.ErrorOnUnknownConfiguration = true);
             }
+            var kernel = root.GetSection("kernel");
+            if (kernel.Exists())
+            {
+                config.Kernel = new KernelConfig();
+                kernel.Bind(config.Kernel, o => o.ErrorOnUnknownConfiguration = true);
+            }
         }
         catch (InvalidOperationException ex)
         {
             throw ConfigurationException.FromBinderError(source, ex);
         }
 
-        var known = new[] { "machine", "memory", "cpus", "plugins", "devices", "image" };
+        var known = new[] { "machine", "memory", "cpus", "plugins", "devices", "image", "kernel" };
         foreach (var child in root.GetChildren())
         {
             if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
