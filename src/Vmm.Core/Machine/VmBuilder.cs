@@ -100,6 +100,9 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             {
                 var (slot, ranges) = CreateDevice(spec, machine, pluginServices, consoles);
                 slots.Add(slot);
+                // A device with timers (an RTC) stops them when the VM goes, before its interrupt lines do.
+                if (slot.Device is IDisposable disposableDevice)
+                    owned.Add(disposableDevice);
                 for (var r = 0; r < ranges.Count; r++)
                 {
                     if (ranges[r].Space == AddressSpace.Port)
