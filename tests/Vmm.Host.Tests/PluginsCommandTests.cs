@@ -15,6 +15,13 @@ public sealed class PluginsCommandTests : IDisposable
 
         Assert.True(exitCode == 0, stderr);
         Assert.Equal($"""
+            Vmm.Devices.Cmos 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.Cmos")}
+              mc146818: MC146818 CMOS RTC: clock, alarm, periodic and update interrupts, 128 bytes of CMOS with the memory size
+                claims (with defaults): port 0x70-0x71, irq 8
+                options:
+                  port: ushort = 0x70 — Index port; the data port is the next one (PC: 0x70, data 0x71).
+                  irq: int = 8 — Interrupt line (GSI) of the RTC's periodic, alarm and update-ended interrupts (PC: 8).
+                  base: string = "utc" — Start time: utc, localtime, or a date and time (2006-06-17T16:01:21), as QEMU's -rtc base=.
             Vmm.Devices.DebugExit 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.DebugExit")}
               debug-exit: isa-debug-exit port: a guest write of v stops the VM with exit code (v << 1) | 1
                 claims (with defaults): port 0x501
@@ -37,7 +44,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run("plugins", "--plugins", TestPluginFolders.Of("DocumentedOptionsPlugin"));
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]
@@ -57,7 +64,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run(environment, "plugins");
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]
