@@ -51,8 +51,15 @@ public sealed class EmulatedHypervisor : IHypervisor
     /// <summary>The options vCPUs are created with.</summary>
     public EmulatorOptions Options => _options;
 
-    /// <summary>Creates an empty VM: no RAM, no vCPUs.</summary>
-    public EmulatedVirtualMachine CreateVirtualMachine() => new(_options);
+    /// <summary>Creates an empty VM (no RAM, no vCPUs) whose timer runs on the system clock.</summary>
+    public EmulatedVirtualMachine CreateVirtualMachine() => new(_options, TimeProvider.System);
+
+    /// <summary>Creates an empty VM whose timer (the PIT) runs on <paramref name="time"/>: a fake clock in tests.</summary>
+    public EmulatedVirtualMachine CreateVirtualMachine(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return new(_options, time);
+    }
 
     IVirtualMachine IHypervisor.CreateVirtualMachine() => CreateVirtualMachine();
 }

@@ -17,7 +17,10 @@ namespace Vmm.Emulation;
 /// <c>Interpreter.Strings</c>). A non-Resume outcome completes the instruction and returns <see cref="VcpuStopReason.Requested"/>.</item>
 /// <item>Any access to guest-physical memory outside RAM: an MmioRead/MmioWrite exit of the access size, after
 /// which the same rule applies.</item>
-/// <item>HLT: a Halt exit with RIP past the HLT; Resume goes on, anything else returns <see cref="VcpuStopReason.Halted"/>.</item>
+/// <item>HLT: a Halt exit with RIP past the HLT; Resume goes on, anything else returns <see cref="VcpuStopReason.Halted"/>.
+/// With the VM's <see cref="EmulatedVirtualMachine.Chipset"/> and IF=1, HLT waits for an interrupt instead (no exit).</item>
+/// <item>Interrupts from the PIC (vCPU 0 only) go to the guest's IVT or IDT handler between instructions when IF=1.</item>
+/// <item>A vCPU other than 0 with no boot state or registers set waits in <see cref="Run"/> until <see cref="RequestStop"/>.</item>
 /// <item><see cref="RequestStop"/>: a Cancelled exit, then <see cref="VcpuStopReason.Requested"/>; a stop requested while
 /// not running is kept for the next run.</item>
 /// <item>A guest exception (#DE, #UD, #GP, #PF...) or INT n goes to the guest's handler through the IDT (or the
@@ -36,12 +39,19 @@ public sealed class EmulatedVcpu : IVcpu
     private int _running;
     private int _disposed;
 
-    internal EmulatedVcpu(int id, PhysicalMemory memory, EmulatorOptions options)
+    private volatile bool _started;
+
+    internal EmulatedVcpu(int id, PhysicalMemory memory, EmulatorOptions options, Chipset.PcChipset? chipset)
     {
         Id = id;
         _memory = memory;
-        _cpu = new Interpreter(id, memory, options);
+        _cpu = new Interpreter(id, memory, options, chipset);
+        // The boot CPU runs from the reset vector if nothing else is said; an AP waits to be given a start.
+        _started = id == 0;
     }
+
+    /// <summary>Interrupts this vCPU has taken from the PIC, over all runs.</summary>
+    public long ExternalInterrupts => _cpu.ExternalInterrupts;
 
     /// <inheritdoc />
     public int Id { get; }
@@ -59,13 +69,18 @@ public sealed class EmulatedVcpu : IVcpu
         ArgumentNullException.ThrowIfNull(state);
         using var _ = EnterIdle();
         _cpu.SetBootState(state);
+        _started = true;
     }
 
     /// <inheritdoc />
     public VcpuRegisters GetRegisters() => _cpu.GetRegisters();
 
     /// <inheritdoc />
-    public void SetRegisters(in VcpuRegisters registers) => _cpu.SetRegisters(registers);
+    public void SetRegisters(in VcpuRegisters registers)
+    {
+        _cpu.SetRegisters(registers);
+        _started = true;
+    }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">Another thread is already running this vCPU.</exception>
@@ -82,7 +97,9 @@ public sealed class EmulatedVcpu : IVcpu
                 throw new ObjectDisposedException(nameof(EmulatedVirtualMachine), $"vCPU {Id}'s VM has been disposed.");
             try
             {
-                return _cpu.Run(pipeline);
+                // An AP nobody started waits (as for a startup IPI, which needs a local APIC the emulator does not
+                // have) until it is stopped, rather than run whatever is at the reset vector.
+                return _started ? _cpu.Run(pipeline) : _cpu.RunParked(pipeline);
             }
             finally
             {

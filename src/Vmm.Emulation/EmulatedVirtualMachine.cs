@@ -1,5 +1,6 @@
 using Vmm.Core.Hypervisor;
 using Vmm.Core.Memory;
+using Vmm.Emulation.Chipset;
 using Vmm.Emulation.Physical;
 using Vmm.Sdk;
 
@@ -18,10 +19,17 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
     private readonly Dictionary<int, EmulatedInterruptLine> _lines = [];
     private bool _disposed;
 
-    internal EmulatedVirtualMachine(EmulatorOptions options)
+    internal EmulatedVirtualMachine(EmulatorOptions options, TimeProvider time)
     {
         _options = options;
+        Chipset = options.LegacyChipset ? new PcChipset(time) : null;
     }
+
+    /// <summary>
+    /// The PC's legacy chips this VM models (8259A pair, 8254 PIT), or null when <see cref="EmulatorOptions.LegacyChipset"/>
+    /// is off: their state, for tests, and their input for scripted ones.
+    /// </summary>
+    public PcChipset? Chipset { get; }
 
     /// <summary>The most vCPUs this VM may have; ids run from 0 to one less.</summary>
     public int MaxVcpus => _options.MaxVcpus;
@@ -50,7 +58,7 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_vcpus.ContainsKey(id))
                 throw new HypervisorException($"vCPU {id} already exists in this VM.");
-            var vcpu = new EmulatedVcpu(id, _memory, _options);
+            var vcpu = new EmulatedVcpu(id, _memory, _options, Chipset);
             _vcpus.Add(id, vcpu);
             return vcpu;
         }
@@ -58,7 +66,11 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
 
     IVcpu IVirtualMachine.CreateVcpu(int id) => CreateVcpu(id);
 
-    /// <summary>The line for <paramref name="gsi"/>, the same object on every call; it tracks its level only (no interrupt controller yet).</summary>
+    /// <summary>
+    /// The line for <paramref name="gsi"/>, the same object on every call. GSI 0-15 drive the PIC's inputs (ISA IRQ n
+    /// is PIC input n, as KVM routes them); higher GSIs, and every line without <see cref="Chipset"/>, only keep their
+    /// level (there is no IOAPIC).
+    /// </summary>
     public IInterruptLine GetInterruptLine(int gsi)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(gsi);
@@ -66,7 +78,7 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
         {
             if (!_lines.TryGetValue(gsi, out EmulatedInterruptLine? line))
             {
-                line = new EmulatedInterruptLine(gsi);
+                line = new EmulatedInterruptLine(gsi, gsi < 16 ? Chipset : null);
                 _lines.Add(gsi, line);
             }
 
@@ -88,6 +100,7 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
 
         foreach (EmulatedVcpu vcpu in vcpus)
             vcpu.Dispose();
+        Chipset?.Dispose();
         _memory.Dispose();
     }
 }

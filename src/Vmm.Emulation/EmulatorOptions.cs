@@ -23,4 +23,12 @@ public sealed class EmulatorOptions
 
     /// <summary>The most vCPUs one VM may have.</summary>
     public int MaxVcpus { get; set; } = 256;
+
+    /// <summary>
+    /// True (the default): each VM models the PC's legacy chips itself (<see cref="Chipset.PcChipset"/>: the 8259A
+    /// PIC pair, the 8254 PIT and port 0x61), as KVM's in-kernel irqchip and PIT do. Interrupt lines 0-15 then
+    /// reach the guest, HLT with IF=1 waits for an interrupt, and the chips' ports never reach the device buses.
+    /// False: every port is the pipeline's, lines only keep their level, and HLT always exits.
+    /// </summary>
+    public bool LegacyChipset { get; set; } = true;
 }

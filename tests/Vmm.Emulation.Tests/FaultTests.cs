@@ -124,6 +124,9 @@ public sealed class FaultTests
             a.mov(ax, 1);
             a.@int(0x30);
             a.mov(bx, ax);
+            a.pushf();
+            a.pop(dx);                           // IF as IRET restored it
+            a.cli();                             // HLT with IF=1 would wait for an interrupt
             a.hlt();
         }, prepare: g =>
         {
@@ -137,7 +140,7 @@ public sealed class FaultTests
         VcpuRegisters r = guest.Registers;
         Assert.Equal(0x42ul, r.Rbx & 0xFFFF);
         Assert.Equal(0ul, r.Rcx & Flag.IF);
-        Assert.Equal(Flag.IF, r.Rflags & Flag.IF);
+        Assert.Equal(Flag.IF, r.Rdx & Flag.IF);
         Assert.Equal(EmulatedGuest.StackTop, r.Rsp);
     }
 

@@ -1,5 +1,6 @@
 using Vmm.Core;
 using Vmm.Core.Hypervisor;
+using Vmm.Emulation;
 
 namespace Vmm.Sdk.Testing.Backend;
 
@@ -51,7 +52,10 @@ internal sealed class TestHypervisor : IHypervisor
         IVirtualMachine inner;
         try
         {
-            inner = _guestHypervisor.CreateVirtualMachine();
+            // The emulator's PIT runs on the test's clock, so a guest's timer ticks when the test advances it.
+            inner = _guestHypervisor is EmulatedHypervisor emulator
+                ? emulator.CreateVirtualMachine(_clock)
+                : _guestHypervisor.CreateVirtualMachine();
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {

@@ -73,7 +73,7 @@ internal sealed unsafe partial class Interpreter
     /// Pushes the interrupt frame and enters the handler for <paramref name="vector"/>; <paramref name="returnIp"/>
     /// is what the frame returns to (the faulting instruction, or the one after INT n).
     /// </summary>
-    private void DeliverInterrupt(int vector, uint errorCode, bool pushErrorCode, ulong returnIp, bool software)
+    private void DeliverInterrupt(int vector, uint errorCode, bool pushErrorCode, ulong returnIp, bool software, bool external = false)
     {
         if (!ProtectedMode)
         {
@@ -135,8 +135,8 @@ internal sealed unsafe partial class Interpreter
         }
 
         // A fault's frame has RF set, so the IRET back does not re-trigger an instruction breakpoint (Intel SDM
-        // Vol. 3A 18.3.1.1); traps and software interrupts push it clear.
-        Push(software || vector == ExceptionVector.Debug ? flags & ~Rflags.Rf : flags | Rflags.Rf, frameSize);
+        // Vol. 3A 18.3.1.1); traps, software and external interrupts (between instructions) push it clear.
+        Push(software || external || vector == ExceptionVector.Debug ? flags & ~Rflags.Rf : flags | Rflags.Rf, frameSize);
         Push(oldCs, frameSize);
         Push(returnIp, frameSize);
         if (pushErrorCode)

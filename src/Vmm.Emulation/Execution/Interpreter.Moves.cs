@@ -264,12 +264,14 @@ internal sealed unsafe partial class Interpreter
     private static ExecStatus MovSegmentReg(Interpreter c, ref DecodedInstruction d)
     {
         c.LoadSegment(d.Reg0, (ushort)c.ReadGpr(d.Reg1, 2));
+        c.ShadowIfStackSegment(d.Reg0);
         return ExecStatus.Next;
     }
 
     private static ExecStatus MovSegmentMem(Interpreter c, ref DecodedInstruction d)
     {
         c.LoadSegment(d.Reg0, (ushort)c.Read(c.LinearAddress(ref d), 2));
+        c.ShadowIfStackSegment(d.Reg0);
         return ExecStatus.Next;
     }
 

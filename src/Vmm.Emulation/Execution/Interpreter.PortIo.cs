@@ -22,6 +22,8 @@ internal sealed unsafe partial class Interpreter
     /// <summary>An IoIn exit; the pipeline fills the zeroed buffer and the value is what it wrote (little-endian).</summary>
     private ulong PortIn(ushort port, int size)
     {
+        if (_chipset is not null && Chipset.PcChipset.ClaimsPort(port))
+            return ChipsetIn(port, size);
         Span<byte> data = _exitBuffer.AsSpan(0, size);
         data.Clear();
         var exit = new ExitContext(ExitKind.IoIn, _id, port, size, 1, data) { InstructionPointer = _rip };
@@ -34,6 +36,12 @@ internal sealed unsafe partial class Interpreter
 
     private void PortOut(ushort port, int size, ulong value)
     {
+        if (_chipset is not null && Chipset.PcChipset.ClaimsPort(port))
+        {
+            ChipsetOut(port, size, value);
+            return;
+        }
+
         Span<byte> data = _exitBuffer.AsSpan(0, size);
         for (int i = 0; i < size; i++)
             data[i] = (byte)(value >> (i << 3));

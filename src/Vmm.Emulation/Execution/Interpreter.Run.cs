@@ -38,7 +38,11 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>Makes <see cref="Run"/> return at the next block boundary; kept if no run is in progress.</summary>
-    public void RequestStop() => Interlocked.Exchange(ref _stopRequested, 1);
+    public void RequestStop()
+    {
+        Interlocked.Exchange(ref _stopRequested, 1);
+        WakeForStop();
+    }
 
     private VcpuRunResult RunLoop()
     {
@@ -47,10 +51,14 @@ internal sealed unsafe partial class Interpreter
             if (Volatile.Read(ref _stopRequested) != 0)
                 return Cancel();
 
+            bool shadow = _interruptShadow;
+            _interruptShadow = false;
             ExecStatus status;
             try
             {
-                status = ExecuteBlock(GetBlock());
+                if (!shadow && ExternalInterruptReady && TakeExternalInterrupt() is { } fatal)
+                    return fatal;
+                status = ExecuteBlock(GetBlock(), shadow);
             }
             catch (GuestFault fault)
             {
@@ -75,12 +83,15 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
-    /// <summary>Runs a block's instructions until one branches, stops, or something ends the block early.</summary>
-    private ExecStatus ExecuteBlock(CodeBlock block)
+    /// <summary>
+    /// Runs a block's instructions until one branches, stops, or something ends the block early; only the first
+    /// with <paramref name="single"/> (the instruction in an STI or MOV SS interrupt shadow).
+    /// </summary>
+    private ExecStatus ExecuteBlock(CodeBlock block, bool single)
     {
         _endBlock = false;
         ref DecodedInstruction first = ref First(block.Instructions);
-        int count = block.Count;
+        int count = single ? 1 : block.Count;
         int i = 0;
         ExecStatus status;
         while (true)

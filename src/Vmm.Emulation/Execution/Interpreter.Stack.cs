@@ -84,6 +84,7 @@ internal sealed unsafe partial class Interpreter
         ushort selector = (ushort)c.PeekStack(0, d.OperandSize);
         c.LoadSegment(d.Reg0, selector);
         c.AdjustStack(d.OperandSize);
+        c.ShadowIfStackSegment(d.Reg0);
         return ExecStatus.Next;
     }
 
@@ -102,7 +103,10 @@ internal sealed unsafe partial class Interpreter
     {
         ulong value = c.Pop(d.OperandSize);
         ulong writable = d.OperandSize == 2 ? Rflags.PopfWritable & 0xFFFF : Rflags.PopfWritable;
+        ulong before = c._flags;
         c.SetFlags((c.Flags & ~writable) | (value & writable) | Rflags.Reserved1);
+        if ((before & Rflags.If) == 0 && (c._flags & Rflags.If) != 0)
+            c._endBlock = true;   // an interrupt may be waiting: look before the next instruction
         return ExecStatus.Next;
     }
 

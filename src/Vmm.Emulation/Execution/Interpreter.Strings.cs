@@ -214,8 +214,20 @@ internal sealed unsafe partial class Interpreter
 
         Span<byte> data = c._insBuffer.AsSpan(0, (int)batch * size);
         data.Clear();
-        var exit = new ExitContext(ExitKind.IoIn, c._id, port, size, (int)batch, data) { InstructionPointer = c._rip };
-        c.Dispatch(ref exit);
+        if (c._chipset is not null && Chipset.PcChipset.ClaimsPort(port))
+        {
+            for (int element = 0; element < (int)batch; element++)
+            {
+                ulong value = c.ChipsetIn(port, size);
+                for (int b = 0; b < size; b++)
+                    data[element * size + b] = (byte)(value >> (b << 3));
+            }
+        }
+        else
+        {
+            var exit = new ExitContext(ExitKind.IoIn, c._id, port, size, (int)batch, data) { InstructionPointer = c._rip };
+            c.Dispatch(ref exit);
+        }
 
         if (d.Rep != 0 && (c._flags & Rflags.Df) == 0)
         {

@@ -12,11 +12,20 @@ internal sealed unsafe partial class Interpreter
 {
     /// <summary>
     /// HLT: a Halt exit with RIP already past the HLT, as KVM leaves it without an in-kernel irqchip.
-    /// Resume runs on; any other outcome returns <see cref="VcpuStopReason.Halted"/>.
+    /// Resume runs on; any other outcome returns <see cref="VcpuStopReason.Halted"/>. With the PC chipset and
+    /// IF=1 the vCPU waits for an interrupt instead, with no exit, as KVM's in-kernel irqchip does; with IF=0
+    /// nothing could wake it, and it exits as before.
     /// </summary>
     private static ExecStatus Hlt(Interpreter c, ref DecodedInstruction d)
     {
         c._rip = d.NextIp;
+        if (c._chipset is not null && (c._flags & Rflags.If) != 0)
+        {
+            c.WaitInHalt();
+            c._epoch++;
+            return ExecStatus.Branch;
+        }
+
         var exit = new ExitContext(ExitKind.Halt, c._id, 0, 0, 0, default) { InstructionPointer = d.Ip };
         c._pipeline!(ref exit);
         c._epoch++;
@@ -101,9 +110,16 @@ internal sealed unsafe partial class Interpreter
         return ExecStatus.Next;
     }
 
+    /// <summary>STI: with IF clear before, the next instruction runs before any interrupt (the STI shadow).</summary>
     private static ExecStatus Sti(Interpreter c, ref DecodedInstruction d)
     {
-        c._flags |= Rflags.If;
+        if ((c._flags & Rflags.If) == 0)
+        {
+            c._flags |= Rflags.If;
+            c._interruptShadow = true;
+            c._endBlock = true;
+        }
+
         return ExecStatus.Next;
     }
 

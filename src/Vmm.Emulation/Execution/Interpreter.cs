@@ -64,9 +64,11 @@ internal sealed unsafe partial class Interpreter
     private VcpuRunResult? _stopResult;
     private long _retired;
 
-    public Interpreter(int id, PhysicalMemory memory, EmulatorOptions options)
+    public Interpreter(int id, PhysicalMemory memory, EmulatorOptions options, Chipset.PcChipset? chipset = null)
     {
         _id = id;
+        _chipset = chipset;
+        _interruptSource = id == 0 ? chipset : null;
         _memory = memory;
         _cpuid = options.CpuidTable.Clone();
         _unknownMsrs = options.UnknownMsrs;
