@@ -19,6 +19,16 @@ public sealed class MachinePresetTests
     }
 
     [Fact]
+    public void The_pc_machine_has_the_rtc_at_0x70_on_irq_8()
+    {
+        var rtc = Assert.Single(MachinePreset.Devices(MachinePreset.Pc), device => device.Name == "rtc");
+
+        Assert.Equal("mc146818", rtc.Type);
+        Assert.Equal("0x70", rtc.OptionsSection!["port"]);
+        Assert.Equal("8", rtc.OptionsSection["irq"]);
+    }
+
+    [Fact]
     public void A_configured_device_named_like_a_machine_device_replaces_it_and_others_are_added()
     {
         var mine = new DeviceConfig { Type = "uart16550", Name = "COM1", Console = "file:serial.txt" };

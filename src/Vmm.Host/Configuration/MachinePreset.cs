@@ -22,6 +22,12 @@ public static class MachinePreset
     /// <summary>COM1's ISA interrupt.</summary>
     public const int Com1Irq = 4;
 
+    /// <summary>The MC146818 RTC's index port (data at +1), as on every PC.</summary>
+    public const ushort RtcPort = 0x70;
+
+    /// <summary>The RTC's ISA interrupt.</summary>
+    public const int RtcIrq = 8;
+
     public static IReadOnlyList<string> Names { get; } = [Pc, None];
 
     public static IReadOnlyList<DeviceConfig> Devices(string machine) => machine.ToLowerInvariant() switch
@@ -29,6 +35,7 @@ public static class MachinePreset
         Pc =>
         [
             Device("uart16550", "com1", "stdout", ("port", $"0x{Com1Port:x}"), ("irq", $"{Com1Irq}")),
+            Device("mc146818", "rtc", null, ("port", $"0x{RtcPort:x}"), ("irq", $"{RtcIrq}")),
         ],
         None => [],
         _ => throw new ConfigurationException($"machine '{machine}' is unknown; known: {string.Join(", ", Names)}"),
