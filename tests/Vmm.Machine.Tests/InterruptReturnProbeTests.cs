@@ -5,10 +5,12 @@ namespace Vmm.Machine.Tests;
 /// <summary>The probe library's interrupt stubs return without iret (which this KVM cannot emulate) and lose nothing.</summary>
 public sealed class InterruptReturnProbeTests
 {
-    [Fact]
-    public void A_handler_runs_and_returns_with_flags_stack_and_registers_restored()
+    [Theory]
+    [InlineData("kvm")]
+    [InlineData("emulator")]
+    public void A_handler_runs_and_returns_with_flags_stack_and_registers_restored(string backend)
     {
-        var report = ProbeGuest.Run("interrupt-return", "--memory", "16M");
+        var report = ProbeGuest.RunOn(backend, "interrupt-return", "--memory", "16M");
 
         report.AssertAllPassed();
         Assert.Equal("calls=1", report.Passed("handler-called"));

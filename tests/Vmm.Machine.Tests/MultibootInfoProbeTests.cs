@@ -20,12 +20,14 @@ public sealed class MultibootInfoProbeTests : IDisposable
         return path;
     }
 
-    [Fact]
-    public void The_kernel_sees_the_memory_command_line_module_and_loader_name_it_was_given()
+    [Theory]
+    [InlineData("kvm")]
+    [InlineData("emulator")]
+    public void The_kernel_sees_the_memory_command_line_module_and_loader_name_it_was_given(string backend)
     {
         var module = WriteModule("pattern.bin", 5000);
 
-        var report = ProbeGuest.Run("multiboot-info", "--memory", "128M", "--cmdline", "probe=1 hello", "--module", $"{module} m=1");
+        var report = ProbeGuest.RunOn(backend, "multiboot-info", "--memory", "128M", "--cmdline", "probe=1 hello", "--module", $"{module} m=1");
 
         report.AssertAllPassed();
         Assert.StartsWith("cr0=0x", report.Passed("cpu-mode"));

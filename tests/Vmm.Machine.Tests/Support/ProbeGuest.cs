@@ -5,8 +5,8 @@ namespace Vmm.Machine.Tests.Support;
 
 /// <summary>
 /// Runs a probe kernel from tests/Guests (built beside the tests into guests/NAME.elf) under the built vmm on KVM,
-/// with debug-exit at 0xf4 width 4 as QEMU's tests place isa-debug-exit, and parses its report. Skips, with the
-/// reason, where /dev/kvm is missing.
+/// (or the emulator) with debug-exit at 0xf4 width 4 as QEMU's tests place isa-debug-exit, and parses its report.
+/// A KVM run skips, with the reason, where /dev/kvm is missing.
 /// </summary>
 internal static class ProbeGuest
 {
@@ -23,10 +23,15 @@ internal static class ProbeGuest
         return path;
     }
 
-    public static ProbeReport Run(string name, params string[] arguments)
+    /// <summary>Runs the probe on KVM.</summary>
+    public static ProbeReport Run(string name, params string[] arguments) => RunOn("kvm", name, arguments);
+
+    /// <summary>Runs the probe on <paramref name="backend"/> (<c>kvm</c> or <c>emulator</c>), for probes both can run.</summary>
+    public static ProbeReport RunOn(string backend, string name, params string[] arguments)
     {
-        KvmRequirement.RequireOrSkip();
-        string[] args = ["run", "--kernel", KernelPath(name), "--backend", "kvm", "--device", "debug-exit,port=0xf4,width=4", .. arguments];
+        if (backend == "kvm")
+            KvmRequirement.RequireOrSkip();
+        string[] args = ["run", "--kernel", KernelPath(name), "--backend", backend, "--device", "debug-exit,port=0xf4,width=4", .. arguments];
         var (exitCode, stdout, stderr) = VmmProcess.Run(args);
         return ProbeReport.Parse(exitCode, Encoding.ASCII.GetString(stdout), stderr);
     }
