@@ -50,7 +50,10 @@ int probe_failures(void);
 /* Writes value to debug-exit; never returns (halts if no debug-exit device is there). */
 void debug_exit(uint32_t value) __attribute__((noreturn));
 
-/* Minimal IDT (see interrupts.S for why handlers return with popf; ret 4, not iret). */
+/*
+ * Minimal IDT (see interrupts.S for why handlers return with popf; ret 4, not iret). A handler runs with IF clear
+ * and acknowledges its interrupt controller itself (PIC or local APIC EOI) before returning.
+ */
 typedef void (*interrupt_handler)(uint32_t vector);
 void idt_init(void);
 void idt_set_handler(uint8_t vector, interrupt_handler handler);
