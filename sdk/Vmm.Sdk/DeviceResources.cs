@@ -12,7 +12,10 @@ public sealed class DeviceResources
     /// <summary>The ranges, in declaration order.</summary>
     public IReadOnlyList<DeviceRange> Ranges => _ranges;
 
-    /// <summary>The GSIs, in declaration order; the first is the one injected as <see cref="IInterruptLine"/>.</summary>
+    /// <summary>
+    /// The GSIs, in declaration order; the first is the one injected as <see cref="IInterruptLine"/>, and all of them,
+    /// in this order, as <c>IReadOnlyList&lt;IInterruptLine&gt;</c> (a device with two lines, as an i8042's IRQ 1 and 12).
+    /// </summary>
     public IReadOnlyList<int> Interrupts => _interrupts;
 
     /// <summary>Claims <paramref name="count"/> ports from <paramref name="port"/>.</summary>

@@ -8,7 +8,8 @@ public static class DeviceTypeServiceCollectionExtensions
 {
     /// <summary>
     /// Offers <typeparamref name="TDevice"/> under <paramref name="name"/>. Its constructor may ask for
-    /// <c>IOptions&lt;TOptions&gt;</c>, <see cref="IInterruptLine"/>, <see cref="IGuestMemory"/>,
+    /// <c>IOptions&lt;TOptions&gt;</c>, <see cref="IInterruptLine"/> (its first line) or
+    /// <c>IReadOnlyList&lt;IInterruptLine&gt;</c> (all its lines, in declaration order), <see cref="IGuestMemory"/>,
     /// <see cref="IVmControl"/>, <see cref="DeviceIdentity"/>, <see cref="TimeProvider"/>,
     /// <c>ILogger&lt;TDevice&gt;</c>, the instance's console <c>PipeWriter</c> and <c>PipeReader</c>,
     /// and any service the plugin registered.

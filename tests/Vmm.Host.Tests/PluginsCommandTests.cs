@@ -28,6 +28,14 @@ public sealed class PluginsCommandTests : IDisposable
                 options:
                   port: ushort = 0x501 — I/O port the guest writes its exit value to (QEMU isa-debug-exit iobase).
                   width: int = 1 — Ports claimed and bytes of a write that form the value: 1, 2 or 4 (QEMU isa-debug-exit iosize).
+            Vmm.Devices.I8042 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.I8042")}
+              i8042: i8042 PS/2 keyboard controller: status, commands, a PS/2 keyboard, the reset line (command 0xFE)
+                claims (with defaults): port 0x60, port 0x64, irq 1, irq 12
+                options:
+                  dataPort: ushort = 0x60 — Data port: output buffer on read, data for the controller or keyboard on write (PC 0x60).
+                  commandPort: ushort = 0x64 — Status register on read, controller command on write (PC 0x64).
+                  keyboardIrq: int = 1 — Interrupt line (GSI) of keyboard data (PC IRQ 1).
+                  auxIrq: int = 12 — Interrupt line (GSI) of auxiliary (mouse) port data (PC IRQ 12).
             Vmm.Devices.Serial 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.Serial")}
               uart16550: 16550A UART: FIFOs, interrupts, loopback, console output and input on 8 I/O ports
                 claims (with defaults): port 0x3f8-0x3ff, irq 4
@@ -44,7 +52,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run("plugins", "--plugins", TestPluginFolders.Of("DocumentedOptionsPlugin"));
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]
@@ -64,7 +72,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run(environment, "plugins");
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]

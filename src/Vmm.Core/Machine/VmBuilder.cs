@@ -241,8 +241,13 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             [typeof(System.IO.Pipelines.PipeWriter)] = console.Output,
             [typeof(System.IO.Pipelines.PipeReader)] = console.Input,
         };
-        if (resources.Interrupts.Count > 0)
-            instanceServices[typeof(IInterruptLine)] = machine.GetInterruptLine(resources.Interrupts[0]);
+        // Every line the instance declared, in order (an i8042 drives IRQ 1 and 12); the first is also its IInterruptLine.
+        var interruptLines = new IInterruptLine[resources.Interrupts.Count];
+        for (var i = 0; i < interruptLines.Length; i++)
+            interruptLines[i] = machine.GetInterruptLine(resources.Interrupts[i]);
+        if (interruptLines.Length > 0)
+            instanceServices[typeof(IInterruptLine)] = interruptLines[0];
+        instanceServices[typeof(IReadOnlyList<IInterruptLine>)] = interruptLines;
 
         IBusDevice device;
         try
