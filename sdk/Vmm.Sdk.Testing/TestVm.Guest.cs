@@ -33,6 +33,19 @@ public sealed partial class TestVm
     /// <exception cref="UnhandledAccessException">With <see cref="UnhandledAccessPolicy.Fail"/>: the guest made an access no device claims.</exception>
     public GuestRunResult RunGuest(byte[] program, CpuMode mode = CpuMode.Real, ulong loadAddress = DefaultLoadAddress, TimeSpan? timeout = null)
     {
+        using var run = StartGuest(program, mode, loadAddress);
+        return run.Wait(timeout ?? _guestTimeout);
+    }
+
+    /// <summary>
+    /// Loads and starts <paramref name="program"/> as <see cref="RunGuest(byte[], CpuMode, ulong, TimeSpan?)"/> does, but
+    /// returns while it runs, so the test can advance <see cref="Clock"/> for a guest that waits for timer interrupts
+    /// (<see cref="GuestRun.AdvanceClockWhenIdle"/>) and then <see cref="GuestRun.Wait"/> for the end. Scripted accesses
+    /// are refused until the run is waited for or disposed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no guest hypervisor (the reason is given), or a guest already ran in this VM.</exception>
+    public GuestRun StartGuest(byte[] program, CpuMode mode = CpuMode.Real, ulong loadAddress = DefaultLoadAddress)
+    {
         ArgumentNullException.ThrowIfNull(program);
         ThrowIfDisposed();
         if (!_machine.RunsGuests)
@@ -44,8 +57,13 @@ public sealed partial class TestVm
 
         var vcpu = _vm.Vcpus[0];
         vcpu.SetBootState(GuestLoader.Load(_vm.Memory, program, mode, loadAddress));
-        return Run(vcpu, timeout ?? _guestTimeout);
+        _guestRunning = true;
+        return new GuestRun(this, vcpu, _machine.Chipset, _guestTimeout);
     }
+
+    /// <summary>Assembles <paramref name="program"/> and starts it as <see cref="StartGuest(byte[], CpuMode, ulong)"/> does.</summary>
+    public GuestRun StartGuest(Assembler program, CpuMode mode = CpuMode.Real, ulong loadAddress = DefaultLoadAddress) =>
+        StartGuest(Assemble(program, mode, loadAddress), mode, loadAddress);
 
     /// <summary>
     /// Assembles <paramref name="program"/> for <paramref name="loadAddress"/> and runs it as
@@ -62,7 +80,10 @@ public sealed partial class TestVm
     /// var result = vm.RunGuest(a, CpuMode.Real);
     /// </code>
     /// </example>
-    public GuestRunResult RunGuest(Assembler program, CpuMode mode = CpuMode.Real, ulong loadAddress = DefaultLoadAddress, TimeSpan? timeout = null)
+    public GuestRunResult RunGuest(Assembler program, CpuMode mode = CpuMode.Real, ulong loadAddress = DefaultLoadAddress, TimeSpan? timeout = null) =>
+        RunGuest(Assemble(program, mode, loadAddress), mode, loadAddress, timeout);
+
+    private static byte[] Assemble(Assembler program, CpuMode mode, ulong loadAddress)
     {
         ArgumentNullException.ThrowIfNull(program);
         var bitness = mode switch
@@ -76,30 +97,18 @@ public sealed partial class TestVm
             throw new ArgumentException($"the program is assembled for {program.Bitness}-bit code but {mode} runs {bitness}-bit code; use new Assembler({bitness})", nameof(program));
         using var code = new MemoryStream();
         program.Assemble(new StreamCodeWriter(code), loadAddress);
-        return RunGuest(code.ToArray(), mode, loadAddress, timeout);
+        return code.ToArray();
     }
 
-    private GuestRunResult Run(IVcpu vcpu, TimeSpan timeout)
-    {
-        VmExitStatus? status = null;
-        Exception? error = null;
-        var runner = new Thread(() =>
-        {
-            try
-            {
-                status = _vm.Run();
-            }
-            catch (Exception ex)
-            {
-                error = ex;
-            }
-        })
-        { IsBackground = true, Name = "TestVm.RunGuest" };
+    /// <summary>Why <see cref="InterruptController"/> and <see cref="GuestRun.WaitUntilIdle"/> are unavailable.</summary>
+    internal string WhyNoChipset => _machine.WhyNoChipset;
 
-        _guestRunning = true;
+    /// <summary>Waits for a started guest to stop and turns how it stopped into a result or the kit's exceptions.</summary>
+    internal GuestRunResult FinishGuest(GuestRun run, Thread runner, TimeSpan timeout)
+    {
+        var vcpu = run.Vcpu;
         try
         {
-            runner.Start();
             if (!runner.Join(timeout))
             {
                 _vm.Stop();
@@ -114,13 +123,15 @@ public sealed partial class TestVm
         }
         finally
         {
-            _guestRunning = false;
+            if (!runner.IsAlive)
+                _guestRunning = false;
         }
 
-        if (error is not null)
+        if (run.Error is { } error)
             throw new InvalidOperationException($"the VM could not run the guest: {error.Message}", error);
         ThrowPendingFailure();
-        if (status!.Kind == VmStopKind.Fatal)
+        var status = run.Status!;
+        if (status.Kind == VmStopKind.Fatal)
             throw new InvalidOperationException($"the guest hypervisor could not run the guest: {status.Detail}", (vcpu as TestVcpu)?.RunException);
         return new GuestRunResult(status, vcpu.GetRegisters());
     }

@@ -39,6 +39,7 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
     private Exception? _failure;
     private volatile bool _guestRunning;
     private int _vcpuId;
+    private TestInterruptController? _interruptController;
     private bool _disposed;
 
     private TestVm(TestVmBuilder builder)
@@ -162,6 +163,15 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
 
     /// <summary>Interrupt line <paramref name="gsi"/> as the test sees it: level and a log stamped with <see cref="Clock"/>.</summary>
     public RecordingInterruptLine Irq(int gsi) => _machine.Line(gsi);
+
+    /// <summary>
+    /// The PC's interrupt controller (8259A pair) the guest's interrupts go through, to assert on what a device's line
+    /// did to it (IRR, ISR, IMR, the next vector) and to program it in scripted tests. On the emulator it is the one the
+    /// guest programs; a scripted-only VM has one of its own.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The guest hypervisor models its interrupt controller itself (KVM), or the emulator's chipset is off.</exception>
+    public TestInterruptController InterruptController =>
+        _interruptController ??= new TestInterruptController(_machine.Chipset ?? throw new InvalidOperationException("this VM has no PC interrupt controller the kit can see: " + _machine.WhyNoChipset));
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Vmm.Core.Hypervisor;
 using Vmm.Core.Memory;
+using Vmm.Emulation;
+using Vmm.Emulation.Chipset;
 
 namespace Vmm.Sdk.Testing.Backend;
 
@@ -16,6 +18,7 @@ internal sealed class TestVirtualMachine : IVirtualMachine
     private readonly DateTimeOffset _start;
     private readonly ConcurrentDictionary<int, RecordingInterruptLine> _lines = new();
     private readonly List<GuardedRam> _ram = [];
+    private readonly PcChipset? _ownChipset;
 
     public TestVirtualMachine(IVirtualMachine? inner, string? whyNoGuest, TimeProvider clock, DateTimeOffset start)
     {
@@ -23,7 +26,19 @@ internal sealed class TestVirtualMachine : IVirtualMachine
         WhyNoGuest = whyNoGuest;
         _clock = clock;
         _start = start;
+        // Without a guest hypervisor the kit models the PC's PIC itself, so scripted tests still see what a
+        // guest's interrupt controller would make of a device's line.
+        if (inner is null)
+            _ownChipset = new PcChipset(clock);
     }
+
+    /// <summary>The PC chipset guest interrupts go through: the emulator's, or the kit's own for scripted-only VMs; null for other hypervisors.</summary>
+    public PcChipset? Chipset => _inner is null ? _ownChipset : (_inner as EmulatedVirtualMachine)?.Chipset;
+
+    /// <summary>Why there is no <see cref="Chipset"/>.</summary>
+    public string WhyNoChipset => _inner is EmulatedVirtualMachine
+        ? "the emulator was created with EmulatorOptions.LegacyChipset = false"
+        : $"the guest hypervisor ({_inner?.GetType().Name}) models its interrupt controller itself";
 
     /// <summary>True when vCPUs run guest code (the inner VM exists).</summary>
     public bool RunsGuests => _inner is not null;
@@ -53,11 +68,17 @@ internal sealed class TestVirtualMachine : IVirtualMachine
     {
         ArgumentOutOfRangeException.ThrowIfNegative(gsi);
         return _lines.GetOrAdd(gsi, static (gsi, machine) =>
-            new RecordingInterruptLine(gsi, machine._inner?.GetInterruptLine(gsi), machine._clock, machine._start), this);
+            new RecordingInterruptLine(gsi, machine.BackendLine(gsi), machine._clock, machine._start), this);
     }
+
+    private IInterruptLine? BackendLine(int gsi) =>
+        _inner is not null ? _inner.GetInterruptLine(gsi)
+        : _ownChipset is not null && gsi < 16 ? new ChipsetInterruptLine(gsi, _ownChipset)
+        : null;
 
     public void Dispose()
     {
+        _ownChipset?.Dispose();
         _inner?.Dispose();
         foreach (var block in _ram)
             block.Dispose();

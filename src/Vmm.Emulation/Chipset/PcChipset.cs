@@ -70,10 +70,10 @@ public sealed class PcChipset : IDisposable
     }
 
     /// <summary>
-    /// The INTA cycle, as vCPU 0 runs it when it can take an interrupt: the vector, or false if the request went
-    /// away since <see cref="InterruptPending"/> was read.
+    /// The INTA cycle, as vCPU 0 runs it when it can take an interrupt (and as a scripted test plays the CPU): the
+    /// vector, now in service, or false if the PIC's INT output is low.
     /// </summary>
-    internal bool TryAcknowledge(out byte vector)
+    public bool TryAcknowledge(out byte vector)
     {
         lock (_lock)
         {

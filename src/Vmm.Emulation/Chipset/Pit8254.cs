@@ -168,9 +168,12 @@ internal sealed class Pit8254
             return;
         }
 
-        long clocks = Math.Max(edge - now, 1);
-        // Round up, so the callback never runs before the edge it is for.
-        var delay = TimeSpan.FromTicks((long)(((Int128)clocks * TimeSpan.TicksPerSecond + FrequencyHz - 1) / FrequencyHz));
+        // The edge's timestamp, rounded up so the callback never runs before it; computed from the start rather
+        // than from now, so rounding does not build up period after period.
+        long frequency = _time.TimestampFrequency;
+        long edgeStamp = _start + (long)(((Int128)edge * frequency + FrequencyHz - 1) / FrequencyHz);
+        long wait = Math.Max(edgeStamp - _time.GetTimestamp(), 1);
+        var delay = TimeSpan.FromTicks((long)(((Int128)wait * TimeSpan.TicksPerSecond + frequency - 1) / frequency));
         _timer.Change(delay < s_minimumTimerDelay ? s_minimumTimerDelay : delay, Timeout.InfiniteTimeSpan);
     }
 }
