@@ -47,12 +47,14 @@ public static class RunCommand
             var devices = MachinePreset.Compose(
                 options.Machine ?? config.Machine ?? MachinePreset.Pc,
                 config.Devices.Concat(options.Devices.Select(DeviceArgument.Parse)));
+            var standardInputTaken = false;
             foreach (var device in devices)
             {
                 var where = device.Source ?? source;
                 builder.AddDevice(new DeviceInstanceSpec(device.Type, device.Name ?? device.Type, device.OptionsSection ?? EmptyOptions)
                 {
                     Output = ConsoleTarget.OpenOutput(device.Console, configDirectory, where),
+                    Input = ConsoleTarget.OpenInput(device.Console, ref standardInputTaken),
                     Source = where,
                 });
             }
