@@ -1,0 +1,42 @@
+using Vmm.Machine.Tests.Support;
+
+namespace Vmm.Machine.Tests;
+
+/// <summary>
+/// The keyboard controller from inside a multiboot kernel (tests/Guests/probes/i8042.c), as Linux's i8042 and atkbd
+/// probe it, on each backend; the keyboard's bytes by IRQ 1 through the PIC where the backend has one.
+/// </summary>
+public sealed class I8042ProbeTests
+{
+    [Theory]
+    [InlineData("kvm")]
+    [InlineData("emulator")]
+    public void The_controller_and_keyboard_answer_linuxs_probe(string backend)
+    {
+        var report = ProbeGuest.RunOn(backend, "i8042", "--memory", "16M", "--device", "i8042");
+
+        report.AssertAllPassed();
+        Assert.Equal("0x55", report.Passed("self-test"));
+        Assert.Equal("0x4", report.Passed("command-byte"));              // system flag kept, interrupts off
+        Assert.Equal("0x5a status=0x35", report.Passed("aux-loopback")); // OBF, SYS, unlocked, aux data
+        Assert.Equal("fa aa", report.Passed("keyboard-reset"));
+        Assert.Equal("fa ab 83", report.Passed("keyboard-identify"));
+    }
+
+    [Fact]
+    public void The_keyboards_bytes_arrive_one_interrupt_each_on_irq_1()
+    {
+        var report = ProbeGuest.RunOn("emulator", "i8042", "--memory", "16M", "--device", "i8042", "--cmdline", "irq");
+
+        report.AssertAllPassed();
+        Assert.Equal("3: fa ab 83", report.Passed("identify-by-irq"));
+    }
+
+    [Fact]
+    public void Without_a_controller_the_probe_fails()
+    {
+        var report = ProbeGuest.RunOn("emulator", "i8042", "--memory", "16M");
+
+        Assert.Equal("0xff", report.Failed("self-test"));       // an unclaimed port reads all-ones
+    }
+}
