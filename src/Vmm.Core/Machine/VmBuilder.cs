@@ -29,6 +29,8 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
 
     private readonly List<DeviceInstanceSpec> _devices = [];
     private readonly List<Func<ExitHandler, ExitHandler>> _middleware = [];
+    private readonly List<FirmwareFile> _firmwareFiles = [];
+    private FirmwareFileCatalog? _firmwareCatalog;
     private IBootImage? _image;
 
     public ulong MemorySize { get; set; } = DefaultMemorySize;
@@ -62,6 +64,17 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
         return this;
     }
 
+    /// <summary>
+    /// Adds a file for the device that publishes firmware files (fw_cfg), as <c>vmm run --fw-cfg</c> does; plugins
+    /// add theirs by registering <see cref="FirmwareFile"/>s. Building fails if no device asks for them.
+    /// </summary>
+    public VmBuilder AddFirmwareFile(FirmwareFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        _firmwareFiles.Add(file);
+        return this;
+    }
+
     public VmBuilder WithBootImage(IBootImage image)
     {
         _image = image;
@@ -92,9 +105,11 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
                 vcpus.Add(machine.CreateVcpu(i));
 
             var vm = new Vm(machine, memory, vcpus, slots, io, mmio, consoles, owned, stop, metrics, unclaimed, logger);
+            _firmwareCatalog = new FirmwareFileCatalog([.. _firmwareFiles]);
             var rootServices = AddVmServices(new ServiceCollection(), memory, vm).BuildServiceProvider();
             owned.Add(rootServices);
             var pluginServices = CreatePluginServices(memory, vm, owned);
+            _firmwareCatalog.UsePlugins(pluginServices);
 
             foreach (var spec in _devices)
             {
@@ -111,6 +126,8 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
                         mmio.Register(slot, r, ranges[r]);
                 }
             }
+            if (_firmwareFiles.Count > 0 && !_firmwareCatalog.Requested)
+                throw new ConfigurationException($"{_firmwareFiles[0].Source ?? "firmware file"} \"{_firmwareFiles[0].Name}\": no device in the VM publishes firmware files; add one (--device fw-cfg)");
 
             var router = new ExitRouter(io, mmio, unclaimed, stop);
             var pipeline = new ExitPipelineBuilder(rootServices);
@@ -202,6 +219,8 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
         services.AddSingleton(TimeProvider);
         services.AddSingleton<IGuestMemory>(memory);
         services.AddSingleton<IVmControl>(vm);
+        var firmware = _firmwareCatalog;
+        services.AddSingleton(_ => firmware!.Get());
         services.AddSingleton(new MachineInfo(VcpuCount, memory.Regions.Select(region => new RamRange(region.GuestAddress, region.Size)).ToArray()));
         return services;
     }
