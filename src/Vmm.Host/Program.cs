@@ -50,12 +50,16 @@ var initrdOption = new Option<string?>("--initrd")
     Description = "Boot modules as QEMU's -initrd lists them for a multiboot kernel: \"FILE args,FILE\" (loaded before --module ones).",
 };
 var moduleOption = new Option<string[]>("--module") { Description = "A boot module, FILE or \"FILE args\" (repeatable, in order)." };
+var fwCfgOption = new Option<string[]>("--fw-cfg")
+{
+    Description = "Add a file to the fw-cfg device's directory, as QEMU's -fw_cfg: NAME,string=S or NAME,file=F (repeatable).",
+};
 var traceOption = new Option<bool>("--trace") { Description = "Log every exit (kind, port or address, data, device outcome) to stderr." };
 var statsOption = new Option<bool>("--stats") { Description = "Print exit counts by kind and device when the VM stops (to stderr)." };
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
-    configArgument, kernelOption, cmdlineOption, initrdOption, moduleOption, machineOption, deviceOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
+    configArgument, kernelOption, cmdlineOption, initrdOption, moduleOption, machineOption, deviceOption, fwCfgOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
     traceOption, verboseOption,
 };
 run.SetAction(result => RunCommand.Execute(
@@ -73,6 +77,7 @@ run.SetAction(result => RunCommand.Execute(
     {
         Machine = result.GetValue(machineOption),
         Devices = result.GetValue(deviceOption) ?? [],
+        FwCfgFiles = result.GetValue(fwCfgOption) ?? [],
         Kernel = result.GetValue(kernelOption),
         CommandLine = result.GetValue(cmdlineOption),
         Initrd = result.GetValue(initrdOption),

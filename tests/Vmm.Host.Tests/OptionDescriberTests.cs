@@ -74,6 +74,7 @@ public sealed class OptionDescriberTests
     [InlineData("Vmm.Devices.Serial")]
     [InlineData("Vmm.Devices.DebugExit")]
     [InlineData("Vmm.Devices.Cmos")]
+    [InlineData("Vmm.Devices.FwCfg")]
     public void The_default_plugins_are_published_with_their_xml_documentation(string plugin)
     {
         Assert.True(File.Exists(Path.Combine(TestPluginFolders.DefaultPlugin(plugin), plugin + ".xml")));

@@ -28,6 +28,13 @@ public sealed class PluginsCommandTests : IDisposable
                 options:
                   port: ushort = 0x501 — I/O port the guest writes its exit value to (QEMU isa-debug-exit iobase).
                   width: int = 1 — Ports claimed and bytes of a write that form the value: 1, 2 or 4 (QEMU isa-debug-exit iosize).
+            Vmm.Devices.FwCfg 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.FwCfg")}
+              fw-cfg: QEMU fw_cfg: signature, ID, CPU count, RAM size and named files (config, plugins, --fw-cfg), with DMA
+                claims (with defaults): port 0x510-0x511, port 0x514-0x51b
+                options:
+                  port: ushort = 0x510 — Selector port; the data port is the next one (x86: 0x510, data 0x511).
+                  dmaPort: ushort = 0x514 — First of the 8 ports of the big-endian DMA address register (x86: 0x514); 0 leaves DMA out.
+                  files: List<FwCfgFileOptions> = [] — Files for the directory: each a name and either string (its text) or file (a path to its bytes).
             Vmm.Devices.I8042 0.1.0 (SDK 0.1.0) {TestPluginFolders.DefaultPlugin("Vmm.Devices.I8042")}
               i8042: i8042 PS/2 keyboard controller: status, commands, a PS/2 keyboard, the reset line (command 0xFE)
                 claims (with defaults): port 0x60, port 0x64, irq 1, irq 12
@@ -52,7 +59,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run("plugins", "--plugins", TestPluginFolders.Of("DocumentedOptionsPlugin"));
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.FwCfg", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]
@@ -72,7 +79,7 @@ public sealed class PluginsCommandTests : IDisposable
         var (exitCode, stdout, stderr) = VmmProcess.Run(environment, "plugins");
 
         Assert.True(exitCode == 0, stderr);
-        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
+        Assert.Equal(["Vmm.Devices.Cmos", "Vmm.Devices.DebugExit", "Vmm.Devices.FwCfg", "Vmm.Devices.I8042", "Vmm.Devices.Serial", "DocumentedOptionsPlugin"], PluginNames(stdout));
     }
 
     [Fact]

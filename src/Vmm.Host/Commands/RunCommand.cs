@@ -58,6 +58,8 @@ public static class RunCommand
                     Source = where,
                 });
             }
+            foreach (var file in FwCfgArgument.ParseAll(options.FwCfgFiles))
+                builder.AddFirmwareFile(file);
             builder.WithBootImage(BootImageChoice.Choose(options, config, source, configDirectory));
 
             var vm = builder.Build();

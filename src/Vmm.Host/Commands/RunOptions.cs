@@ -19,6 +19,9 @@ public sealed record RunOptions(
     /// <summary><c>--device TYPE[,key=value...]</c> entries, added after the config's devices.</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
 
+    /// <summary><c>--fw-cfg NAME,string=S</c> / <c>NAME,file=F</c> entries: files for the fw-cfg device's directory.</summary>
+    public IReadOnlyList<string> FwCfgFiles { get; init; } = [];
+
     /// <summary><c>--kernel</c>: a kernel file whose boot protocol vmm picks (QEMU's <c>-kernel</c>); replaces the config's kernel.</summary>
     public string? Kernel { get; init; }
 
