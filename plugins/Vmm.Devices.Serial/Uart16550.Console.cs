@@ -8,7 +8,6 @@ namespace Vmm.Devices.Serial;
 public sealed partial class Uart16550
 {
     private PipeReader? _input;
-    private Task? _receiving;
 
     // The reader's unconsumed input. While _inputHeld is true the reader is parked (no ReadAsync outstanding) and
     // whoever holds _gate may take bytes from _held, advance the reader and TryRead more; when nothing more is
@@ -26,7 +25,8 @@ public sealed partial class Uart16550
     private void StartReceiving(PipeReader input)
     {
         _input = input;
-        _receiving = ReceiveAsync(input);
+        // The loop ends when the input does (or Dispose cancels it); it reports nothing back, so no one awaits it.
+        _ = ReceiveAsync(input);
     }
 
     private void StopReceiving()

@@ -35,7 +35,9 @@ public sealed class I8042ProbeTests
     [Fact]
     public void Without_a_controller_the_probe_fails()
     {
-        var report = ProbeGuest.RunOn("emulator", "i8042", "--memory", "16M");
+        // No machine devices (the pc machine brings an i8042), only COM1 for the report.
+        var report = ProbeGuest.RunOn("emulator", "i8042", "--memory", "16M", "--machine", "none",
+            "--device", "uart16550,name=com1,port=0x3f8,irq=4,console=stdout");
 
         Assert.Equal("0xff", report.Failed("self-test"));       // an unclaimed port reads all-ones
     }
