@@ -15,6 +15,7 @@ public sealed class TimerInterruptGuestTests
 {
     private const ushort Probe = 0x100;
     private const ushort Stop = Probe + (ushort)ProbeDevice.StopRegister;
+    private const byte DebugExitPort = 0xF4;
 
     private static void Out(Assembler a, byte port, byte value)
     {
@@ -44,7 +45,10 @@ public sealed class TimerInterruptGuestTests
     public void A_real_mode_guest_counts_pit_ticks_as_the_test_advances_the_clock()
     {
         const int ticks = 5;
-        using var vm = TestVm.Create(b => b.AddPlugin<KitTestPlugin>().AddDevice("probe", "p", new { Port = Probe }));
+        // The real isa-debug-exit plugin, as QEMU test kernels use it: a write of v exits with (v << 1) | 1.
+        using var vm = TestVm.Create(b => b
+            .AddPluginsFrom(Path.Combine(AppContext.BaseDirectory, "plugins", "Vmm.Devices.DebugExit"))
+            .AddDevice("debug-exit", new { Port = DebugExitPort }));
         // The IRQ 0 handler at 0000:0600: count in BX, non-specific EOI, IRET.
         var handler = new Assembler(16);
         handler.inc(bx);
@@ -69,8 +73,7 @@ public sealed class TimerInterruptGuestTests
         a.jb(wait);
         a.cli();
         a.mov(al, bl);
-        a.mov(dx, Stop);
-        a.@out(dx, al);                              // the VM stops with the count as its exit code
+        a.@out(DebugExitPort, al);                   // the VM exits with (count << 1) | 1
         a.hlt();
 
         using var run = vm.StartGuest(a);
@@ -79,13 +82,13 @@ public sealed class TimerInterruptGuestTests
         var result = run.Wait();
 
         Assert.Equal(VmStopKind.DeviceRequested, result.Status.Kind);
-        Assert.Equal(ticks, result.ExitCode);
+        Assert.Equal((ticks << 1) | 1, result.ExitCode);
         Assert.Equal(TimeSpan.FromMilliseconds(ticks), vm.Clock.GetUtcNow() - vm.Clock.Start);
         Assert.Equal(ticks, vm.InterruptController.InterruptsAcknowledged);
         Assert.Equal(0, vm.InterruptController.InService);
         // The PIC and PIT belong to the machine, as KVM's in-kernel ones do: the pipeline saw only the stop.
         var exit = Assert.Single(vm.Exits);
-        Assert.Equal((ExitKind.IoOut, (ulong)Stop), (exit.Kind, exit.Address));
+        Assert.Equal((ExitKind.IoOut, (ulong)DebugExitPort, (ulong)ticks), (exit.Kind, exit.Address, exit.Value));
     }
 
     [Fact]

@@ -74,6 +74,39 @@ public sealed class InterruptDeliveryTests
     }
 
     [Fact]
+    public void On_the_system_clock_the_pit_ticks_in_real_time()
+    {
+        const int ticks = 10;
+        using EmulatedGuest guest = EmulatedGuest.Start(CpuMode.Real, a =>
+        {
+            ProgramPic(a, 0x20, 0);
+            a.mov(al, 0x34);                         // counter 0, LSB then MSB, mode 2
+            a.@out(0x43, al);
+            a.mov(al, 1193 & 0xFF);                  // 1000 Hz
+            a.@out(0x40, al);
+            a.mov(al, 1193 >> 8);
+            a.@out(0x40, al);
+            a.xor(bx, bx);
+            a.sti();
+            var wait = a.CreateLabel();
+            a.Label(ref wait);
+            a.hlt();
+            a.cmp(bx, ticks);
+            a.jb(wait);
+            a.cli();
+            a.hlt();
+        }, prepare: g => InstallRealModeCounter(g, 0x20));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        guest.RunToHalt();
+
+        Assert.Equal((ulong)ticks, guest.Registers.Rbx & 0xFFFF);
+        // Ten periods of 0.99985 ms: never sooner (the PIT cannot run ahead of the clock), and in this test's
+        // timeout however loaded the host is.
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(ticks - 1), $"{ticks} ticks took only {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task A_device_interrupt_reaches_a_protected_mode_idt_handler()
     {
         const ulong idt = 0x6000, idtr = 0x6800, gdt = 0x7000, handler = 0x2000;
