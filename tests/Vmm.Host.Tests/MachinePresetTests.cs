@@ -29,6 +29,17 @@ public sealed class MachinePresetTests
     }
 
     [Fact]
+    public void The_pc_machine_has_the_keyboard_controller_at_0x60_and_0x64()
+    {
+        var i8042 = Assert.Single(MachinePreset.Devices(MachinePreset.Pc), device => device.Type == "i8042");
+
+        Assert.Equal("0x60", i8042.OptionsSection!["dataPort"]);
+        Assert.Equal("0x64", i8042.OptionsSection["commandPort"]);
+        Assert.Equal("1", i8042.OptionsSection["keyboardIrq"]);
+        Assert.Equal("12", i8042.OptionsSection["auxIrq"]);
+    }
+
+    [Fact]
     public void A_configured_device_named_like_a_machine_device_replaces_it_and_others_are_added()
     {
         var mine = new DeviceConfig { Type = "uart16550", Name = "COM1", Console = "file:serial.txt" };

@@ -28,6 +28,12 @@ public static class MachinePreset
     /// <summary>The RTC's ISA interrupt.</summary>
     public const int RtcIrq = 8;
 
+    /// <summary>The i8042's data port; its status/command port is 0x64.</summary>
+    public const ushort I8042DataPort = 0x60;
+
+    /// <summary>The i8042's status/command port, where 0xFE pulses the reset line.</summary>
+    public const ushort I8042CommandPort = 0x64;
+
     public static IReadOnlyList<string> Names { get; } = [Pc, None];
 
     public static IReadOnlyList<DeviceConfig> Devices(string machine) => machine.ToLowerInvariant() switch
@@ -36,6 +42,7 @@ public static class MachinePreset
         [
             Device("uart16550", "com1", "stdout", ("port", $"0x{Com1Port:x}"), ("irq", $"{Com1Irq}")),
             Device("mc146818", "rtc", null, ("port", $"0x{RtcPort:x}"), ("irq", $"{RtcIrq}")),
+            Device("i8042", "i8042", null, ("dataPort", $"0x{I8042DataPort:x}"), ("commandPort", $"0x{I8042CommandPort:x}"), ("keyboardIrq", "1"), ("auxIrq", "12")),
         ],
         None => [],
         _ => throw new ConfigurationException($"machine '{machine}' is unknown; known: {string.Join(", ", Names)}"),
