@@ -31,7 +31,7 @@ var backendOption = new Option<string>("--backend")
 backendOption.AcceptOnlyFromAmong(HypervisorSelector.Names);
 var machineOption = new Option<string?>("--machine")
 {
-    Description = "The machine whose devices come first: pc (the default: COM1 on the console at 0x3f8, the RTC at 0x70, the i8042 at 0x60/0x64) or none. "
+    Description = "The machine whose devices come first: pc (the default: COM1 on the console at 0x3f8, the RTC at 0x70, the i8042 at 0x60/0x64, fw_cfg at 0x510) or none. "
         + "A configured device with the name of a machine device (com1) replaces it.",
 };
 machineOption.AcceptOnlyFromAmong([.. MachinePreset.Names]);

@@ -40,6 +40,15 @@ public sealed class MachinePresetTests
     }
 
     [Fact]
+    public void The_pc_machine_has_fw_cfg_at_qemus_ports()
+    {
+        var fwCfg = Assert.Single(MachinePreset.Devices(MachinePreset.Pc), device => device.Type == "fw-cfg");
+
+        Assert.Equal("0x510", fwCfg.OptionsSection!["port"]);
+        Assert.Equal("0x514", fwCfg.OptionsSection["dmaPort"]);
+    }
+
+    [Fact]
     public void A_configured_device_named_like_a_machine_device_replaces_it_and_others_are_added()
     {
         var mine = new DeviceConfig { Type = "uart16550", Name = "COM1", Console = "file:serial.txt" };

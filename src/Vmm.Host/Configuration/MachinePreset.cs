@@ -34,6 +34,12 @@ public static class MachinePreset
     /// <summary>The i8042's status/command port, where 0xFE pulses the reset line.</summary>
     public const ushort I8042CommandPort = 0x64;
 
+    /// <summary>QEMU's fw_cfg selector port (data at +1); its DMA address register is at 0x514.</summary>
+    public const ushort FwCfgPort = 0x510;
+
+    /// <summary>QEMU's fw_cfg DMA address register (x86: docs/specs/fw_cfg.rst).</summary>
+    public const ushort FwCfgDmaPort = 0x514;
+
     public static IReadOnlyList<string> Names { get; } = [Pc, None];
 
     public static IReadOnlyList<DeviceConfig> Devices(string machine) => machine.ToLowerInvariant() switch
@@ -42,6 +48,7 @@ public static class MachinePreset
         [
             Device("uart16550", "com1", "stdout", ("port", $"0x{Com1Port:x}"), ("irq", $"{Com1Irq}")),
             Device("mc146818", "rtc", null, ("port", $"0x{RtcPort:x}"), ("irq", $"{RtcIrq}")),
+            Device("fw-cfg", "fw-cfg", null, ("port", $"0x{FwCfgPort:x}"), ("dmaPort", $"0x{FwCfgDmaPort:x}")),
             Device("i8042", "i8042", null, ("dataPort", $"0x{I8042DataPort:x}"), ("commandPort", $"0x{I8042CommandPort:x}"), ("keyboardIrq", "1"), ("auxIrq", "12")),
         ],
         None => [],
