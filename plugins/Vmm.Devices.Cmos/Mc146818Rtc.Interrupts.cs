@@ -40,7 +40,11 @@ public sealed partial class Mc146818Rtc
 
     private byte ReadAndClearFlags()
     {
-        CatchUpPeriodic(HostTicks());
+        var now = HostTicks();
+        CatchUpPeriodic(now);
+        // The update the guest saw UIP announce has happened even if the host timer has not run yet (it fires up to
+        // a millisecond or so late): UF and AF are due now.
+        CatchUpUpdate(now);
         var flags = _cmos[Register.C];
         _cmos[Register.C] = 0;
         if ((flags & RegisterC.InterruptRequest) != 0)
@@ -174,20 +178,22 @@ public sealed partial class Mc146818Rtc
             if (_disposed)
                 return;
             var now = HostTicks();
-            if (!ClockRunning)
-            {
-                ArmUpdateTimer(now);
-                return;
-            }
-            var guest = GuestTicks(now);
-            var second = guest / TimeSpan.TicksPerSecond;
-            if (second > _lastUpdateSecond)
-            {
-                _lastUpdateSecond = second;
-                Signal(AlarmMatches(guest) ? (byte)(RegisterC.UpdateEnded | RegisterC.Alarm) : RegisterC.UpdateEnded);
-            }
+            CatchUpUpdate(now);
             ArmUpdateTimer(now);
         }
+    }
+
+    /// <summary>Ends the update cycle of each guest second reached since the last: UF, and AF when the alarm matches.</summary>
+    private void CatchUpUpdate(long hostTicks)
+    {
+        if (!ClockRunning)
+            return;
+        var guest = GuestTicks(hostTicks);
+        var second = guest / TimeSpan.TicksPerSecond;
+        if (second <= _lastUpdateSecond)
+            return;
+        _lastUpdateSecond = second;
+        Signal(AlarmMatches(guest) ? (byte)(RegisterC.UpdateEnded | RegisterC.Alarm) : RegisterC.UpdateEnded);
     }
 
     /// <summary>The alarm fires when seconds, minutes and hours match their alarm bytes; 0xC0-0xFF matches anything.</summary>
