@@ -79,14 +79,21 @@ public sealed partial class Mc146818Rtc
         }
     }
 
-    /// <summary>PF is set by every periodic tick whether or not PIE is; without a timer running, ticks are counted here.</summary>
+    /// <summary>
+    /// Every periodic tick since the last sets PF and, with PIE, raises the line: from the timer, or from a read of
+    /// register C that comes first (the chip would have flagged it already). One event per tick that passed: a
+    /// callback may come late, and a FakeTimeProvider runs it once at the end of an Advance. At most a second's
+    /// worth; ticks a stalled host missed beyond that are dropped, as QEMU's default lost-tick policy drops them.
+    /// </summary>
     private void CatchUpPeriodic(long hostTicks)
     {
         var tick = PeriodicTick(hostTicks);
         if (tick <= _lastPeriodicTick)
             return;
+        var events = Math.Min(tick - _lastPeriodicTick, PeriodicFrequency);
         _lastPeriodicTick = tick;
-        _cmos[Register.C] |= RegisterC.Periodic;
+        for (var i = 0; i < events; i++)
+            Signal(RegisterC.Periodic);
     }
 
     private void RestartPeriodic(long hostTicks)
@@ -156,17 +163,7 @@ public sealed partial class Mc146818Rtc
             if (_disposed)
                 return;
             var now = HostTicks();
-            var tick = PeriodicTick(now);
-            if (tick > _lastPeriodicTick && (_cmos[Register.B] & RegisterB.PeriodicEnable) != 0)
-            {
-                // One event per tick that passed: a timer callback may come late (and a FakeTimeProvider runs it
-                // once at the end of an Advance). At most a second's worth: ticks a stalled host missed beyond that
-                // are dropped, as QEMU's default lost-tick policy drops them.
-                var events = Math.Min(tick - _lastPeriodicTick, PeriodicFrequency);
-                for (var i = 0; i < events; i++)
-                    Signal(RegisterC.Periodic);
-                _lastPeriodicTick = tick;
-            }
+            CatchUpPeriodic(now);
             ArmPeriodicTimer(now);
         }
     }
