@@ -4,7 +4,7 @@ namespace Vmm.Machine.Tests;
 
 /// <summary>
 /// QEMU's fw_cfg from inside a multiboot kernel (tests/Guests/probes/fwcfg.c): signature, ID, the DMA register's
-/// signature, CPU count, RAM size, and a file given with --fw-cfg found in the directory and read through the data
+/// signature, CPU count, RAM size, and a file given with --fw-cfg (to the pc machine's fw_cfg) found in the directory and read through the data
 /// port and by DMA.
 /// </summary>
 public sealed class FwCfgProbeTests
@@ -14,7 +14,7 @@ public sealed class FwCfgProbeTests
     [InlineData("emulator")]
     public void The_guest_finds_the_signature_cpu_count_ram_size_and_a_named_file(string backend)
     {
-        var report = ProbeGuest.RunOn(backend, "fwcfg", "--memory", "16M", "--cpus", "2", "--device", "fw-cfg",
+        var report = ProbeGuest.RunOn(backend, "fwcfg", "--memory", "16M", "--cpus", "2",
             "--fw-cfg", "opt/org.vmm/probe,string=hello from the host");
 
         report.AssertAllPassed();
@@ -32,7 +32,7 @@ public sealed class FwCfgProbeTests
     [Fact]
     public void Without_the_file_the_directory_check_fails()
     {
-        var report = ProbeGuest.Run("fwcfg", "--memory", "16M", "--device", "fw-cfg");
+        var report = ProbeGuest.Run("fwcfg", "--memory", "16M");
 
         Assert.Equal("count=0 select=0x0 size=0", report.Failed("file-entry"));
         Assert.Equal("1", report.Passed("cpu-count"));
