@@ -57,6 +57,8 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
             VcpuCount = builder.VcpuCount,
             LoggerFactory = builder.LoggerFactory,
             TimeProvider = Clock,
+            // A TestVm boots once: a reset request ends the run with VmStopKind.Reset for the test to see.
+            RebootOnReset = false,
         };
         _consoles = new Dictionary<string, TestConsole>(StringComparer.OrdinalIgnoreCase);
         foreach (var (type, name, options) in builder.Devices)

@@ -72,6 +72,14 @@ public sealed class EmulatedVcpu : IVcpu
         _started = true;
     }
 
+    /// <summary>The power-on state again (an AP waits to be started again); see <see cref="EmulatedVirtualMachine.Reset"/>.</summary>
+    internal void PowerOn()
+    {
+        using var _ = EnterIdle();
+        _cpu.PowerOn();
+        _started = Id == 0;
+    }
+
     /// <inheritdoc />
     public VcpuRegisters GetRegisters() => _cpu.GetRegisters();
 

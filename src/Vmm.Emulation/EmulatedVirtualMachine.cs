@@ -86,6 +86,24 @@ public sealed class EmulatedVirtualMachine : IVirtualMachine
         }
     }
 
+    /// <summary>
+    /// Every vCPU back to its power-on state (vCPU 0 at the reset vector, the others waiting until stopped, as nothing
+    /// sends them a SIPI yet) and the PIC pair too (<see cref="PcChipset.Reset"/>); RAM is kept. Call it while no vCPU runs.
+    /// </summary>
+    public void Reset()
+    {
+        EmulatedVcpu[] vcpus;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            vcpus = [.. _vcpus.Values];
+        }
+
+        foreach (EmulatedVcpu vcpu in vcpus)
+            vcpu.PowerOn();
+        Chipset?.Reset();
+    }
+
     /// <summary>Disposes the vCPUs (asking running ones to stop) and frees the RAM once no vCPU runs.</summary>
     public void Dispose()
     {

@@ -55,12 +55,13 @@ var fwCfgOption = new Option<string[]>("--fw-cfg")
     Description = "Add a file to the fw-cfg device's directory, as QEMU's -fw_cfg: NAME,string=S or NAME,file=F (repeatable).",
 };
 var traceOption = new Option<bool>("--trace") { Description = "Log every exit (kind, port or address, data, device outcome) to stderr." };
+var noRebootOption = new Option<bool>("--no-reboot") { Description = "Stop the VM when the guest resets the machine, instead of booting it again (QEMU's -no-reboot)." };
 var statsOption = new Option<bool>("--stats") { Description = "Print exit counts by kind and device when the VM stops (to stderr)." };
 
 var run = new Command("run", "Run a VM. Exit status: the guest's debug-exit code ((v << 1) | 1), 0 when it halts, 1 on a vmm error, 2 on a guest fault.")
 {
     configArgument, kernelOption, cmdlineOption, initrdOption, moduleOption, machineOption, deviceOption, fwCfgOption, pluginsOption, noDefaultPluginsOption, memoryOption, cpusOption, backendOption, statsOption,
-    traceOption, verboseOption,
+    traceOption, verboseOption, noRebootOption,
 };
 run.SetAction(result => RunCommand.Execute(
     new RunOptions(
@@ -82,6 +83,7 @@ run.SetAction(result => RunCommand.Execute(
         CommandLine = result.GetValue(cmdlineOption),
         Initrd = result.GetValue(initrdOption),
         Modules = result.GetValue(moduleOption) ?? [],
+        NoReboot = result.GetValue(noRebootOption),
     },
     Console.Error));
 

@@ -82,6 +82,14 @@ public sealed unsafe class KvmHypervisor : IHypervisor, IDisposable
     /// <inheritdoc />
     public int MaxVcpus { get; }
 
+    /// <summary>
+    /// Gives each VM KVM's in-kernel PC interrupt controllers and timer (PIC pair, IOAPIC, a local APIC per vCPU,
+    /// PIT), so <see cref="KvmVirtualMachine.GetInterruptLine"/> reaches the guest and APs start on INIT/SIPI. KVM
+    /// then handles HLT itself: a halted vCPU waits for an interrupt and never exits as <c>Halt</c>. Off by
+    /// default, as KVM_CREATE_VM leaves it; a PC machine turns it on.
+    /// </summary>
+    public bool InKernelIrqchip { get; init; }
+
     /// <summary>The policy the CPUID given to vCPUs was filtered with.</summary>
     public CpuidPolicy CpuidPolicy { get; }
 
@@ -138,12 +146,15 @@ public sealed unsafe class KvmHypervisor : IHypervisor, IDisposable
         return true;
     }
 
-    /// <summary>KVM_CREATE_VM, then the TSS and identity-map pages (see <see cref="KvmVirtualMachine.TssAddress"/>).</summary>
+    /// <summary>
+    /// KVM_CREATE_VM, then the TSS and identity-map pages (see <see cref="KvmVirtualMachine.TssAddress"/>) and, with
+    /// <see cref="InKernelIrqchip"/>, the interrupt controllers and PIT.
+    /// </summary>
     public KvmVirtualMachine CreateVirtualMachine()
     {
         // Machine type 0: the default x86 VM (api.rst, KVM_CREATE_VM).
         int fd = KvmIoctl.Call(_kvm, KvmIoctl.CreateVm, 0, "KVM_CREATE_VM");
-        return new KvmVirtualMachine(this, KvmFileDescriptor.Own(fd));
+        return new KvmVirtualMachine(this, KvmFileDescriptor.Own(fd), InKernelIrqchip);
     }
 
     IVirtualMachine IHypervisor.CreateVirtualMachine() => CreateVirtualMachine();

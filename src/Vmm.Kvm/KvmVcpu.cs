@@ -29,22 +29,33 @@ public sealed unsafe class KvmVcpu : IVcpu
     private readonly MemoryMapping _runMapping;
     private readonly int _processId;
 
+    private readonly bool _inKernelIrqchip;
+    private readonly PowerOnState _powerOn;
+
+    // An AP of a VM without the in-kernel APIC: nothing can send it a SIPI, so until it gets a boot state Run
+    // waits for RequestStop instead of running from the reset vector. Never disposed: RequestStop may come later.
+    private readonly ManualResetEventSlim _wake = new(false);
+    private volatile bool _awaitingStartup;
+
     private int _stopRequested;
     private int _running;
     private int _threadId;
     private int _managedThreadId;
     private int _disposed;
 
-    internal KvmVcpu(int id, KvmFileDescriptor fd, int mmapSize, ReadOnlySpan<KvmCpuidEntry2> cpuid)
+    internal KvmVcpu(int id, KvmFileDescriptor fd, int mmapSize, ReadOnlySpan<KvmCpuidEntry2> cpuid, bool inKernelIrqchip = false)
     {
         Id = id;
         _fd = fd;
         _processId = LibC.GetPid();
+        _inKernelIrqchip = inKernelIrqchip;
+        _awaitingStartup = id != 0 && !inKernelIrqchip;
         try
         {
             VcpuKickSignal.EnsureInstalled();
             _runMapping = MemoryMapping.MapShared(fd, (nuint)mmapSize, $"kvm_run of vCPU {id}");
             SetCpuid(cpuid);
+            _powerOn = CapturePowerOnState();
         }
         catch
         {
@@ -71,6 +82,66 @@ public sealed unsafe class KvmVcpu : IVcpu
         KvmRegs regs = VcpuBootSetup.Apply(state, ref sregs);
         SetSpecialRegisters(sregs);
         KvmIoctl.Call(_fd, KvmIoctl.SetRegs, &regs, "KVM_SET_REGS");
+        if (_inKernelIrqchip && Id != 0)
+        {
+            // An AP given a boot state runs it at once instead of waiting for INIT/SIPI.
+            var runnable = new KvmMpState { MpState = KvmMpState.Runnable };
+            KvmIoctl.Call(_fd, KvmIoctl.SetMpState, &runnable, "KVM_SET_MP_STATE");
+        }
+
+        _awaitingStartup = false;
+    }
+
+    /// <summary>The run state (KVM_GET_MP_STATE): runnable, halted, or an AP still waiting for INIT/SIPI.</summary>
+    internal uint GetMpState()
+    {
+        KvmMpState state;
+        KvmIoctl.Call(_fd, KvmIoctl.GetMpState, &state, "KVM_GET_MP_STATE");
+        return state.MpState;
+    }
+
+    /// <summary>
+    /// Back to the state KVM created the vCPU in (see <see cref="KvmVirtualMachine.Reset"/>), while it does not run;
+    /// a stop requested meanwhile is forgotten.
+    /// </summary>
+    internal void ResetToPowerOn()
+    {
+        PowerOnState s = _powerOn;
+        SetSpecialRegisters(s.Sregs);
+        KvmIoctl.Call(_fd, KvmIoctl.SetRegs, &s.Regs, "KVM_SET_REGS");
+        KvmIoctl.Call(_fd, KvmIoctl.SetFpu, &s.Fpu, "KVM_SET_FPU");
+        if (_inKernelIrqchip)
+            KvmIoctl.Call(_fd, KvmIoctl.SetLapic, &s.Lapic, "KVM_SET_LAPIC");
+        KvmIoctl.Call(_fd, KvmIoctl.SetVcpuEvents, &s.Events, "KVM_SET_VCPU_EVENTS");
+        KvmIoctl.Call(_fd, KvmIoctl.SetMpState, &s.MpState, "KVM_SET_MP_STATE");
+        _awaitingStartup = Id != 0 && !_inKernelIrqchip;
+        Interlocked.Exchange(ref _stopRequested, 0);
+        Volatile.Write(ref RawRunState->ImmediateExit, 0);
+        _wake.Reset();
+    }
+
+    private PowerOnState CapturePowerOnState()
+    {
+        var state = new PowerOnState();
+        KvmIoctl.Call(_fd, KvmIoctl.GetRegs, &state.Regs, "KVM_GET_REGS");
+        KvmIoctl.Call(_fd, KvmIoctl.GetSregs, &state.Sregs, "KVM_GET_SREGS");
+        KvmIoctl.Call(_fd, KvmIoctl.GetFpu, &state.Fpu, "KVM_GET_FPU");
+        if (_inKernelIrqchip)
+            KvmIoctl.Call(_fd, KvmIoctl.GetLapic, &state.Lapic, "KVM_GET_LAPIC");
+        KvmIoctl.Call(_fd, KvmIoctl.GetVcpuEvents, &state.Events, "KVM_GET_VCPU_EVENTS");
+        KvmIoctl.Call(_fd, KvmIoctl.GetMpState, &state.MpState, "KVM_GET_MP_STATE");
+        return state;
+    }
+
+    /// <summary>What KVM_CREATE_VCPU gave the vCPU, read back once for <see cref="ResetToPowerOn"/>.</summary>
+    private struct PowerOnState
+    {
+        public KvmRegs Regs;
+        public KvmSregs Sregs;
+        public KvmFpu Fpu;
+        public KvmLapicState Lapic;
+        public KvmVcpuEvents Events;
+        public KvmMpState MpState;
     }
 
     /// <inheritdoc />
@@ -124,6 +195,8 @@ public sealed unsafe class KvmVcpu : IVcpu
             // A full fence before the first KVM_RUN reads immediate_exit: RequestStop writes
             // immediate_exit and then reads the tid, so one of the two always sees the other.
             Interlocked.Exchange(ref _threadId, LibC.GetTid());
+            if (_awaitingStartup)
+                return WaitForStop(pipeline);
             return RunLoop(pipeline, (int)_fd.DangerousGetHandle(), (KvmRun*)_runMapping.Address, _runMapping.Length);
         }
         finally
@@ -145,6 +218,7 @@ public sealed unsafe class KvmVcpu : IVcpu
     public void RequestStop()
     {
         Interlocked.Exchange(ref _stopRequested, 1);
+        _wake.Set();
         bool referenced = false;
         try
         {
@@ -224,6 +298,21 @@ public sealed unsafe class KvmVcpu : IVcpu
         _fd.Dispose();
     }
 
+    /// <summary>An AP nothing can start: waits without spinning until asked to stop, then ends as a stopped run does.</summary>
+    private VcpuRunResult WaitForStop(ExitHandler pipeline)
+    {
+        while (Interlocked.Exchange(ref _stopRequested, 0) == 0)
+        {
+            _wake.Wait();
+            _wake.Reset();
+        }
+
+        Volatile.Write(ref RawRunState->ImmediateExit, 0);
+        var exit = new ExitContext(ExitKind.Cancelled, Id, 0, 0, 0, default);
+        pipeline(ref exit);
+        return s_requested;
+    }
+
     /// <summary>The KVM_RUN loop. Hot path: no allocation, locks, boxing or formatting until it returns.</summary>
     private VcpuRunResult RunLoop(ExitHandler pipeline, int fd, KvmRun* run, nuint mappingSize)
     {
@@ -239,6 +328,10 @@ public sealed unsafe class KvmVcpu : IVcpu
             if (result < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
+                // An AP waiting for INIT/SIPI in the kernel returns EAGAIN once an event woke it: enter again
+                // (api.rst, KVM_RUN; QEMU does the same).
+                if (errno == Errno.EAGAIN)
+                    continue;
                 if (errno != Errno.EINTR)
                     return Fatal(pipeline, $"KVM_RUN failed: {Errno.Describe(errno)}");
             }

@@ -37,12 +37,15 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
     private readonly List<(GuestMemoryRegion Region, MemoryMapping Mapping)> _ram = [];
     private readonly Dictionary<int, KvmVcpu> _vcpus = [];
     private readonly Dictionary<int, KvmInterruptLine> _lines = [];
+    private readonly KvmIrqchip[] _powerOnIrqchips = [];
+    private KvmPitState2 _powerOnPit;
     private bool _disposed;
 
-    internal KvmVirtualMachine(KvmHypervisor hypervisor, KvmFileDescriptor vm)
+    internal KvmVirtualMachine(KvmHypervisor hypervisor, KvmFileDescriptor vm, bool inKernelIrqchip)
     {
         _hypervisor = hypervisor;
         _vm = vm;
+        HasInKernelIrqchip = inKernelIrqchip;
         try
         {
             // The identity map must be set before any vCPU exists (api.rst, KVM_SET_IDENTITY_MAP_ADDR);
@@ -58,6 +61,9 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
 
             int slots = CheckExtension(KvmCapability.NrMemslots);
             _maxMemorySlots = slots > 0 ? slots : 32;
+
+            if (inKernelIrqchip)
+                _powerOnIrqchips = CreateInterruptControllers();
         }
         catch
         {
@@ -65,6 +71,12 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
             throw;
         }
     }
+
+    /// <summary>
+    /// True when the VM has KVM's PIC, IOAPIC, local APICs and PIT (<see cref="KvmHypervisor.InKernelIrqchip"/>):
+    /// lines reach the guest, APs wait for INIT and SIPI, and HLT waits in the kernel for an interrupt.
+    /// </summary>
+    public bool HasInKernelIrqchip { get; }
 
     /// <summary>The most vCPUs this VM may have (KVM_CAP_MAX_VCPUS); ids run from 0 to one less.</summary>
     public int MaxVcpus => _hypervisor.MaxVcpus;
@@ -149,7 +161,7 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
             if (_vcpus.ContainsKey(id))
                 throw new HypervisorException($"vCPU {id} already exists in this VM.");
             int fd = KvmIoctl.Call(_vm, KvmIoctl.CreateVcpu, id, "KVM_CREATE_VCPU");
-            var vcpu = new KvmVcpu(id, KvmFileDescriptor.Own(fd), _hypervisor.VcpuMmapSize, _hypervisor.SupportedCpuid);
+            var vcpu = new KvmVcpu(id, KvmFileDescriptor.Own(fd), _hypervisor.VcpuMmapSize, _hypervisor.SupportedCpuid, HasInKernelIrqchip);
             _vcpus.Add(id, vcpu);
             return vcpu;
         }
@@ -158,22 +170,60 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
     IVcpu IVirtualMachine.CreateVcpu(int id) => CreateVcpu(id);
 
     /// <summary>
-    /// The line for <paramref name="gsi"/>, the same object on every call. It tracks its level only:
-    /// delivery to the guest comes with the in-kernel irqchip (KVM_CREATE_IRQCHIP), not created yet.
+    /// The line for <paramref name="gsi"/>, the same object on every call. With the in-kernel irqchip its level
+    /// changes are KVM_IRQ_LINE calls routed as on a PC (<see cref="PcGsiRouting"/>); without, it records its level only.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">With the irqchip: a GSI the IOAPIC has no pin for, or 2 (the PIC cascade).</exception>
     public IInterruptLine GetInterruptLine(int gsi)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(gsi);
+        if (HasInKernelIrqchip && gsi >= PcGsiRouting.GsiCount)
+            throw new ArgumentOutOfRangeException(nameof(gsi), gsi, $"interrupt {gsi} does not exist: the IOAPIC has pins 0-{PcGsiRouting.GsiCount - 1}");
+        if (HasInKernelIrqchip && gsi == PcGsiRouting.CascadeIrq)
+            throw new ArgumentOutOfRangeException(nameof(gsi), gsi, "interrupt 2 is the PIC cascade and reaches no pin; use another (9 is the AT's replacement for 2)");
         lock (_lock)
         {
             if (!_lines.TryGetValue(gsi, out KvmInterruptLine? line))
             {
-                line = new KvmInterruptLine(gsi);
+                line = new KvmInterruptLine(gsi, HasInKernelIrqchip ? _vm : null);
                 _lines.Add(gsi, line);
             }
 
             return line;
         }
+    }
+
+    /// <summary>
+    /// Puts the machine back in its power-on state, with every vCPU stopped: each vCPU's registers, FPU, pending
+    /// events, local APIC and run state as KVM created them (vCPU 0 runnable at the reset vector, the others waiting
+    /// for INIT and SIPI), and the PIC, IOAPIC and PIT as they were after creation. RAM and the other MSRs are kept,
+    /// as on QEMU. Lines a device holds raised are asserted again, since their devices keep their state.
+    /// </summary>
+    public void Reset()
+    {
+        KvmVcpu[] vcpus;
+        KvmInterruptLine[] lines;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            vcpus = [.. _vcpus.Values];
+            lines = [.. _lines.Values];
+        }
+
+        foreach (KvmVcpu vcpu in vcpus)
+            vcpu.ResetToPowerOn();
+        if (!HasInKernelIrqchip)
+            return;
+        for (int i = 0; i < _powerOnIrqchips.Length; i++)
+        {
+            KvmIrqchip chip = _powerOnIrqchips[i];
+            KvmIoctl.Call(_vm, KvmIoctl.SetIrqchip, &chip, "KVM_SET_IRQCHIP");
+        }
+
+        KvmPitState2 pit = _powerOnPit;
+        KvmIoctl.Call(_vm, KvmIoctl.SetPit2, &pit, "KVM_SET_PIT2");
+        foreach (KvmInterruptLine line in lines)
+            line.Redeliver();
     }
 
     /// <summary>Disposes the vCPUs (asking each to stop), closes the VM and unmaps its RAM.</summary>
@@ -194,6 +244,57 @@ public sealed unsafe class KvmVirtualMachine : IVirtualMachine
         foreach (var (_, mapping) in _ram)
             mapping.Dispose();
         _ram.Clear();
+    }
+
+    /// <summary>
+    /// KVM_CREATE_IRQCHIP (PIC pair, IOAPIC, and a local APIC in every vCPU created after it), the PC's GSI routing,
+    /// then KVM_CREATE_PIT2 with a dummy speaker: QEMU's and kvmtool's order, before any vCPU (api.rst). Returns the
+    /// chips' power-on state, read back for <see cref="Reset"/>.
+    /// </summary>
+    private KvmIrqchip[] CreateInterruptControllers()
+    {
+        RequireExtension(KvmCapability.Irqchip, "KVM_CAP_IRQCHIP");
+        RequireExtension(KvmCapability.IrqRouting, "KVM_CAP_IRQ_ROUTING");
+        RequireExtension(KvmCapability.Pit2, "KVM_CAP_PIT2");
+        KvmIoctl.Call(_vm, KvmIoctl.CreateIrqchip, 0, "KVM_CREATE_IRQCHIP");
+        SetGsiRouting(PcGsiRouting.Build());
+        var config = new KvmPitConfig { Flags = KvmPitConfig.SpeakerDummy };
+        KvmIoctl.Call(_vm, KvmIoctl.CreatePit2, &config, "KVM_CREATE_PIT2");
+
+        var chips = new KvmIrqchip[3];
+        for (uint id = 0; id < chips.Length; id++)
+        {
+            var chip = new KvmIrqchip { ChipId = id };
+            KvmIoctl.Call(_vm, KvmIoctl.GetIrqchip, &chip, "KVM_GET_IRQCHIP");
+            chips[id] = chip;
+        }
+
+        KvmPitState2 pit;
+        KvmIoctl.Call(_vm, KvmIoctl.GetPit2, &pit, "KVM_GET_PIT2");
+        _powerOnPit = pit;
+        return chips;
+    }
+
+    private void SetGsiRouting(ReadOnlySpan<KvmIrqRoutingEntry> entries)
+    {
+        nuint bytes = (nuint)(sizeof(KvmIrqRouting) + entries.Length * sizeof(KvmIrqRoutingEntry));
+        var table = (KvmIrqRouting*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(bytes);
+        try
+        {
+            table->Nr = (uint)entries.Length;
+            entries.CopyTo(new Span<KvmIrqRoutingEntry>(table + 1, entries.Length));
+            KvmIoctl.Call(_vm, KvmIoctl.SetGsiRouting, table, "KVM_SET_GSI_ROUTING");
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(table);
+        }
+    }
+
+    private void RequireExtension(int capability, string name)
+    {
+        if (CheckExtension(capability) <= 0)
+            throw new HypervisorException($"this KVM lacks {name}, which the in-kernel interrupt controllers need; set KvmHypervisor.InKernelIrqchip to false");
     }
 
     private int CheckExtension(int capability) =>

@@ -33,13 +33,14 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void Without_a_debug_exit_device_the_guest_halts_and_vmm_exits_0()
     {
-        KvmRequirement.RequireOrSkip();
         File.WriteAllBytes(Path.Combine(_folder, "guest.bin"), DemoGuest.Assemble());
         File.WriteAllText(Path.Combine(_folder, "vm.json"), """
             { "memory": "1M", "image": { "path": "guest.bin" }, "devices": [ { "type": "uart16550", "name": "com1", "console": "stdout" } ] }
             """);
 
-        var (exitCode, stdout, stderr) = VmmProcess.Run("run", Path.Combine(_folder, "vm.json"));
+        // On the emulator, which has no interrupt controller: on KVM the PC machine's in-kernel APIC handles HLT, and a
+        // guest halting with interrupts off waits for ever, as under QEMU.
+        var (exitCode, stdout, stderr) = VmmProcess.Run("run", Path.Combine(_folder, "vm.json"), "--backend", "emulator");
 
         // The write to the absent debug-exit port is unclaimed and dropped; the guest's hlt ends the run.
         Assert.True(exitCode == ExitCodes.Success, stderr);

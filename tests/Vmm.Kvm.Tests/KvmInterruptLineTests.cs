@@ -1,6 +1,6 @@
 namespace Vmm.Kvm.Tests;
 
-/// <summary>The level a line records (delivery waits for the irqchip).</summary>
+/// <summary>The level a line records, without an irqchip to deliver to (delivery: <see cref="InKernelIrqchipTests"/>).</summary>
 public sealed class KvmInterruptLineTests
 {
     [Fact]

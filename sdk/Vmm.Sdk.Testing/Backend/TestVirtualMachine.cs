@@ -76,6 +76,15 @@ internal sealed class TestVirtualMachine : IVirtualMachine
         : _ownChipset is not null && gsi < 16 ? new ChipsetInterruptLine(gsi, _ownChipset)
         : null;
 
+    /// <summary>Resets the guest hypervisor's machine, or the kit's own PIC pair when there is none.</summary>
+    public void Reset()
+    {
+        if (_inner is not null)
+            _inner.Reset();
+        else
+            _ownChipset?.Reset();
+    }
+
     public void Dispose()
     {
         _ownChipset?.Dispose();

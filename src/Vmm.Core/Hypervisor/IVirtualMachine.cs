@@ -13,5 +13,14 @@ public interface IVirtualMachine : IDisposable
     IVcpu CreateVcpu(int id);
 
     /// <summary>The interrupt line for <paramref name="gsi"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The machine has no such line.</exception>
     IInterruptLine GetInterruptLine(int gsi);
+
+    /// <summary>
+    /// Puts the machine in its power-on state, as a PC's reset line does, while no vCPU runs: vCPU 0 at the reset
+    /// vector (give it a boot state before running it again), every other vCPU waiting for INIT/SIPI (or, where
+    /// nothing can send one, for <see cref="IVcpu.RequestStop"/>), stop requests forgotten, and the machine's own
+    /// interrupt controllers and timers reset. RAM is kept.
+    /// </summary>
+    void Reset();
 }

@@ -23,6 +23,9 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
     private readonly ILogger _logger;
     private VmExitStatus? _status;
     private int _running;
+    private int _resetPending;
+    private int _resets;
+    private string? _resetCause;
     private bool _consolesClosed;
 
     internal Vm(
@@ -75,24 +78,41 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
     /// <summary>How the VM ended; null while it runs.</summary>
     public VmExitStatus? Status => Volatile.Read(ref _status);
 
+    /// <summary>The image the boot vCPU enters, again after each reset; null when the caller set the boot state itself.</summary>
+    public IBootImage? BootImage { get; init; }
+
+    /// <summary>Whether a reset boots the machine again (true) or stops it (<see cref="VmBuilder.RebootOnReset"/>).</summary>
+    public bool RebootOnReset { get; init; } = true;
+
+    /// <summary>How many times the machine was reset and booted again.</summary>
+    public int ResetCount => Volatile.Read(ref _resets);
+
     /// <summary>
-    /// Runs the guest until it stops and returns how it ended. Only vCPU 0 runs: the others wait for a
-    /// startup IPI, which needs the interrupt controller a later machine model brings.
+    /// Runs the guest until it stops and returns how it ended. Every vCPU runs on its own thread: vCPU 0 from its boot
+    /// state, the others as the backend leaves an AP (waiting for INIT/SIPI from the guest through the interrupt
+    /// controller, or for the stop where there is none). The VM stops when a device or the host asks, when any vCPU
+    /// shuts down or fails, or when vCPU 0 halts with nothing to wake it. A reset stops every vCPU, puts the machine
+    /// in its power-on state, loads the boot image again and goes on (unless <see cref="RebootOnReset"/> is false).
     /// </summary>
     public VmExitStatus Run()
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
             throw new InvalidOperationException("the VM is already running or has run");
-        var runnable = _vcpus.Take(1).ToArray();
-        var threads = new Thread[runnable.Length];
-        for (var i = 0; i < runnable.Length; i++)
+        var pipeline = Pipeline;
+        // StopVm from any middleware stops every vCPU, not only the one that exited: one compare per exit.
+        ExitHandler vcpuPipeline = (ref ExitContext exit) =>
         {
-            var vcpu = runnable[i];
-            threads[i] = new Thread(() => RunVcpu(vcpu)) { IsBackground = true, Name = $"vcpu{vcpu.Id}" };
-            threads[i].Start();
+            pipeline(ref exit);
+            if (exit.Outcome == ExitOutcome.StopVm)
+                StopVcpus();
+        };
+        while (true)
+        {
+            RunVcpusUntilAllStop(vcpuPipeline);
+            if (Volatile.Read(ref _status) is not null || _stop.IsRequested || Interlocked.Exchange(ref _resetPending, 0) == 0)
+                break;
+            ResetMachine();
         }
-        foreach (var thread in threads)
-            thread.Join();
         CloseConsolesAsync().AsTask().GetAwaiter().GetResult();
         return _status ?? new VmExitStatus(VmStopKind.Halted, VmExitStatus.Success);
     }
@@ -102,15 +122,27 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
 
     void IVmControl.RequestStop(int exitCode) => StopAll(new VmExitStatus(VmStopKind.DeviceRequested, exitCode));
 
-    // Until the machine model re-enters the boot image, a reset request ends the run as a reset exit of a vCPU does.
-    void IVmControl.RequestReset() => StopAll(new VmExitStatus(VmStopKind.Reset, VmExitStatus.Success, "a device asked for a reset"));
+    void IVmControl.RequestReset() => Reset("a device asked for a reset");
 
-    private void RunVcpu(IVcpu vcpu)
+    private void RunVcpusUntilAllStop(ExitHandler pipeline)
+    {
+        var threads = new Thread[_vcpus.Count];
+        for (var i = 0; i < threads.Length; i++)
+        {
+            var vcpu = _vcpus[i];
+            threads[i] = new Thread(() => RunVcpu(vcpu, pipeline)) { IsBackground = true, Name = $"vcpu{vcpu.Id}" };
+            threads[i].Start();
+        }
+        foreach (var thread in threads)
+            thread.Join();
+    }
+
+    private void RunVcpu(IVcpu vcpu, ExitHandler pipeline)
     {
         VcpuRunResult result;
         try
         {
-            result = vcpu.Run(Pipeline);
+            result = vcpu.Run(pipeline);
         }
         catch (Exception ex) when (ex is VmmException or InvalidOperationException)
         {
@@ -119,11 +151,16 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
         LogVcpuStopped(_logger, vcpu.Id, result.Reason);
         switch (result.Reason)
         {
+            case VcpuStopReason.Halted when vcpu.Id == 0:
+                // Only a VM without an interrupt controller sees HLT: nothing can wake the boot vCPU, and the APs
+                // (which nothing can start either) are stopped with it.
+                StopAll(new VmExitStatus(VmStopKind.Halted, VmExitStatus.Success));
+                break;
             case VcpuStopReason.Shutdown:
                 StopAll(new VmExitStatus(VmStopKind.Shutdown, VmExitStatus.GuestFault, result.Detail ?? $"vCPU {vcpu.Id} shut down (triple fault)"));
                 break;
             case VcpuStopReason.Reset:
-                StopAll(new VmExitStatus(VmStopKind.Reset, VmExitStatus.Success, $"vCPU {vcpu.Id} asked for a reset"));
+                Reset($"vCPU {vcpu.Id} asked for a reset");
                 break;
             case VcpuStopReason.Fatal:
                 StopAll(new VmExitStatus(VmStopKind.Fatal, VmExitStatus.GuestFault, result.Detail));
@@ -131,10 +168,52 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
         }
     }
 
+    private void Reset(string cause)
+    {
+        if (!RebootOnReset)
+        {
+            StopAll(new VmExitStatus(VmStopKind.Reset, VmExitStatus.Success, cause));
+            return;
+        }
+        // Run resets the machine once every vCPU has returned; a stop that wins meanwhile ends the VM instead.
+        if (Interlocked.Exchange(ref _resetPending, 1) == 0)
+            _resetCause = cause;
+        foreach (var vcpu in _vcpus)
+            vcpu.RequestStop();
+    }
+
+    /// <summary>With every vCPU stopped: the machine to its power-on state, the image loaded again (RAM is not cleared, as on QEMU).</summary>
+    private void ResetMachine()
+    {
+        var count = Interlocked.Increment(ref _resets);
+        LogReset(_logger, count, _resetCause ?? "reset");
+        try
+        {
+            _machine.Reset();
+            if (BootImage is not null)
+                _vcpus[0].SetBootState(BootImage.Load(Memory));
+        }
+        catch (Exception ex) when (ex is VmmException or ArgumentException or InvalidOperationException)
+        {
+            StopAll(new VmExitStatus(VmStopKind.Fatal, VmExitStatus.GuestFault, $"the machine could not be reset: {ex.Message}"));
+            return;
+        }
+        // A stop or another reset requested while the machine was being reset must still be seen: the reset forgot
+        // the vCPUs' stop requests.
+        if (_stop.IsRequested || Volatile.Read(ref _resetPending) != 0)
+            foreach (var vcpu in _vcpus)
+                vcpu.RequestStop();
+    }
+
     private void StopAll(VmExitStatus status)
     {
         // The first cause wins: a debug-exit's code must not be replaced by the stop it triggers.
         Interlocked.CompareExchange(ref _status, status, null);
+        StopVcpus();
+    }
+
+    private void StopVcpus()
+    {
         _stop.Request();
         foreach (var vcpu in _vcpus)
             vcpu.RequestStop();
@@ -160,6 +239,9 @@ public sealed partial class Vm : IVmControl, IAsyncDisposable
         Metrics.Dispose();
         _machine.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Machine reset #{Count} ({Cause}): every vCPU back to its power-on state, the boot image loaded again")]
+    private static partial void LogReset(ILogger logger, int count, string cause);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {VcpuId} stopped: {Reason}")]
     private static partial void LogVcpuStopped(ILogger logger, int vcpuId, VcpuStopReason reason);

@@ -44,6 +44,13 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
 
     public PluginCatalog Plugins => plugins;
 
+    /// <summary>
+    /// What a reset (a device's <see cref="IVmControl.RequestReset"/>, a vCPU's reset exit) does: true (the default,
+    /// as QEMU) resets the machine and boots the image again; false stops the VM with <see cref="VmStopKind.Reset"/>,
+    /// as QEMU's <c>-no-reboot</c>.
+    /// </summary>
+    public bool RebootOnReset { get; set; } = true;
+
     /// <summary>Adds the tracing middleware, which logs each exit at Trace level under <see cref="ExitTraceCategory"/>.</summary>
     public bool TraceExits { get; set; }
 
@@ -100,11 +107,16 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
             var io = new IoBus();
             var mmio = new MmioBus();
             var slots = new List<DeviceSlot>();
+            var lines = new Dictionary<int, SharedInterruptLine>();
 
             for (var i = 0; i < VcpuCount; i++)
                 vcpus.Add(machine.CreateVcpu(i));
 
-            var vm = new Vm(machine, memory, vcpus, slots, io, mmio, consoles, owned, stop, metrics, unclaimed, logger);
+            var vm = new Vm(machine, memory, vcpus, slots, io, mmio, consoles, owned, stop, metrics, unclaimed, logger)
+            {
+                BootImage = _image,
+                RebootOnReset = RebootOnReset,
+            };
             _firmwareCatalog = new FirmwareFileCatalog([.. _firmwareFiles]);
             var rootServices = AddVmServices(new ServiceCollection(), memory, vm).BuildServiceProvider();
             owned.Add(rootServices);
@@ -113,7 +125,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
 
             foreach (var spec in _devices)
             {
-                var (slot, ranges) = CreateDevice(spec, machine, pluginServices, consoles);
+                var (slot, ranges) = CreateDevice(spec, machine, lines, pluginServices, consoles);
                 slots.Add(slot);
                 // A device with timers (an RTC) stops them when the VM goes, before its interrupt lines do.
                 if (slot.Device is IDisposable disposableDevice)
@@ -228,6 +240,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
     private (DeviceSlot Slot, IReadOnlyList<DeviceRange> Ranges) CreateDevice(
         DeviceInstanceSpec spec,
         IVirtualMachine machine,
+        Dictionary<int, SharedInterruptLine> lines,
         Dictionary<LoadedPlugin, ServiceProvider> pluginServices,
         List<DeviceConsole> consoles)
     {
@@ -263,7 +276,7 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
         // Every line the instance declared, in order (an i8042 drives IRQ 1 and 12); the first is also its IInterruptLine.
         var interruptLines = new IInterruptLine[resources.Interrupts.Count];
         for (var i = 0; i < interruptLines.Length; i++)
-            interruptLines[i] = machine.GetInterruptLine(resources.Interrupts[i]);
+            interruptLines[i] = InterruptLineFor(resources.Interrupts[i], machine, lines, where);
         if (interruptLines.Length > 0)
             instanceServices[typeof(IInterruptLine)] = interruptLines[0];
         instanceServices[typeof(IReadOnlyList<IInterruptLine>)] = interruptLines;
@@ -280,6 +293,26 @@ public sealed partial class VmBuilder(IHypervisor hypervisor, PluginCatalog plug
         }
         var logger = LoggerFactory.CreateLogger("Vmm.Devices." + type.Name);
         return (new DeviceSlot(spec.Name, type.Name, device, logger, VcpuCount), resources.Ranges);
+    }
+
+    /// <summary>Each device its own handle on the GSI, so two devices configured on one IRQ share it as a wired-OR.</summary>
+    private static IInterruptLine InterruptLineFor(int gsi, IVirtualMachine machine, Dictionary<int, SharedInterruptLine> lines, string where)
+    {
+        if (!lines.TryGetValue(gsi, out var shared))
+        {
+            IInterruptLine line;
+            try
+            {
+                line = machine.GetInterruptLine(gsi);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                var reason = ex.Message.Split(Environment.NewLine)[0].Split(" (Parameter")[0];
+                throw new ConfigurationException($"{where}: irq {gsi}: {reason}", ex);
+            }
+            lines.Add(gsi, shared = new SharedInterruptLine(line));
+        }
+        return shared.CreateHandle();
     }
 
     private static string Where(DeviceInstanceSpec spec) =>

@@ -11,7 +11,7 @@ public enum VmStopKind
     Stopped,
     /// <summary>The guest shut down (triple fault).</summary>
     Shutdown,
-    /// <summary>The guest asked for a reset; rebooting is not modelled, so the VM stops.</summary>
+    /// <summary>The guest asked for a reset and the VM was built not to reboot (<see cref="VmBuilder.RebootOnReset"/>, <c>--no-reboot</c>).</summary>
     Reset,
     /// <summary>The hypervisor could not go on.</summary>
     Fatal,

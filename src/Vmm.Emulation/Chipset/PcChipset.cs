@@ -90,6 +90,19 @@ public sealed class PcChipset : IDisposable
         }
     }
 
+    /// <summary>
+    /// A machine reset: the PIC pair back to its power-on state (its input levels kept, as the devices driving them
+    /// keep theirs). The PIT keeps counting: a PC's reset line does not reach the 8254, the firmware reprograms it.
+    /// </summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _pic.Reset();
+            Changed();
+        }
+    }
+
     /// <summary>A guest IN of one byte from a port <see cref="ClaimsPort"/> accepts.</summary>
     public byte ReadPort(ushort port)
     {

@@ -5,6 +5,13 @@ namespace Vmm.Emulation.Execution;
 /// <summary>The reset state and <see cref="SetBootState"/>, which mirror what the KVM backend gives a vCPU.</summary>
 internal sealed unsafe partial class Interpreter
 {
+    /// <summary>A machine reset: the power-on state again, and a stop requested meanwhile forgotten.</summary>
+    public void PowerOn()
+    {
+        Reset();
+        Interlocked.Exchange(ref _stopRequested, 0);
+    }
+
     /// <summary>Puts the vCPU in the state KVM gives a new vCPU (Intel SDM Vol. 3A 10.1.1, Table 10-1).</summary>
     private void Reset()
     {

@@ -43,6 +43,7 @@ public static class RunCommand
                 VcpuCount = options.Cpus ?? config.Cpus,
                 LoggerFactory = loggerFactory,
                 TraceExits = options.Trace,
+                RebootOnReset = !options.NoReboot,
             };
             var devices = MachinePreset.Compose(
                 options.Machine ?? config.Machine ?? MachinePreset.Pc,

@@ -33,4 +33,7 @@ public sealed record RunOptions(
 
     /// <summary><c>--module</c> entries, each <c>FILE</c> or <c>"FILE args"</c>.</summary>
     public IReadOnlyList<string> Modules { get; init; } = [];
+
+    /// <summary><c>--no-reboot</c>: a guest reset stops the VM (QEMU's <c>-no-reboot</c>) instead of booting it again.</summary>
+    public bool NoReboot { get; init; }
 }

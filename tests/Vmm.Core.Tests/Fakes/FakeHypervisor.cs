@@ -29,6 +29,10 @@ internal sealed class FakeHypervisor : IHypervisor
 
         public bool Disposed { get; private set; }
 
+        public int Resets { get; private set; }
+
+        public void Reset() => Resets++;
+
         public GuestMemoryRegion AddRam(ulong guestAddress, ulong size)
         {
             var block = (nint)NativeMemory.AllocZeroed((nuint)size);
@@ -38,8 +42,11 @@ internal sealed class FakeHypervisor : IHypervisor
 
         public IVcpu CreateVcpu(int id) => new HaltingVcpu(id);
 
+        /// <summary>Lines 0-23 exist, as on a PC's IOAPIC.</summary>
         public IInterruptLine GetInterruptLine(int gsi)
         {
+            if (gsi >= 24)
+                throw new ArgumentOutOfRangeException(nameof(gsi), gsi, $"interrupt {gsi} does not exist: the IOAPIC has pins 0-23");
             if (!Lines.TryGetValue(gsi, out var line))
                 Lines[gsi] = line = new FakeInterruptLine(gsi);
             return line;

@@ -205,4 +205,37 @@ public sealed class VmBuilderTests
         Assert.Equal(ExitOutcome.StopVm, exit.Outcome);
         Assert.Equal(new VmExitStatus(VmStopKind.DeviceRequested, 33), status);
     }
+
+    [Fact]
+    public async Task Two_devices_on_one_irq_each_drive_their_own_handle_of_the_shared_line()
+    {
+        var builder = Builder();
+        builder.AddDevice(new DeviceInstanceSpec("widget", "com1", Options(("port", "0x3f8"), ("irq", "4"))));
+        builder.AddDevice(new DeviceInstanceSpec("widget", "other", Options(("port", "0x200"), ("irq", "4"))));
+        await using var vm = builder.Build();
+        var com1 = WidgetOf(vm, "com1").Irq;
+        var other = WidgetOf(vm, "other").Irq;
+        var gsi = _hypervisor.LastMachine!.Lines[4];
+
+        com1.Raise();
+        other.Raise();
+        com1.Lower();
+        var raisedWhileOtherHolds = gsi.IsRaised;
+        other.Lower();
+
+        Assert.NotSame(com1, other);
+        Assert.True(raisedWhileOtherHolds);
+        Assert.False(gsi.IsRaised);
+    }
+
+    [Fact]
+    public void An_irq_the_machine_does_not_have_is_an_error_naming_the_instance()
+    {
+        var builder = Builder();
+        builder.AddDevice(new DeviceInstanceSpec("widget", "w1", Options(("irq", "40"))));
+
+        var error = Assert.Throws<ConfigurationException>(builder.Build);
+
+        Assert.Equal("device \"w1\" (widget): irq 40: interrupt 40 does not exist: the IOAPIC has pins 0-23", error.Message);
+    }
 }

@@ -38,11 +38,12 @@ internal sealed class TestGuest : IDisposable
     public KvmVcpu Vcpu { get; }
 
     /// <summary>Loads <paramref name="program"/> (16-, 32- or 64-bit code for <paramref name="mode"/>) and boots vCPU 0 into it.</summary>
+    /// <param name="irqchip">Give the VM KVM's in-kernel PIC, IOAPIC, local APIC and PIT (HLT then waits in the kernel).</param>
     public static TestGuest Start(CpuMode mode, Action<Assembler> program, CpuidPolicy? cpuid = null, Action<TestGuest>? prepare = null,
-        ulong pageTableRoot = 0)
+        ulong pageTableRoot = 0, bool irqchip = false)
     {
         KvmRequirement.SkipUnlessAvailable();
-        var guest = new TestGuest(new KvmHypervisor(cpuid ?? CpuidPolicy.CreateDefault()));
+        var guest = new TestGuest(new KvmHypervisor(cpuid ?? CpuidPolicy.CreateDefault()) { InKernelIrqchip = irqchip });
         try
         {
             var assembler = new Assembler(mode switch { CpuMode.Real => 16, CpuMode.Protected32 => 32, _ => 64 });

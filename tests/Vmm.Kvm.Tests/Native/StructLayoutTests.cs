@@ -27,6 +27,16 @@ public sealed class StructLayoutTests
     [InlineData(typeof(KvmRunMmio), 24)]
     [InlineData(typeof(KvmRunInternalError), 136)]
     [InlineData(typeof(KvmRunSystemEvent), 136)]
+    [InlineData(typeof(KvmIrqLevel), 8)]
+    [InlineData(typeof(KvmPitConfig), 64)]
+    [InlineData(typeof(KvmIrqRouting), 8)]
+    [InlineData(typeof(KvmIrqRoutingEntry), 48)]
+    [InlineData(typeof(KvmIrqchip), 520)]
+    [InlineData(typeof(KvmLapicState), 1024)]
+    [InlineData(typeof(KvmMpState), 4)]
+    [InlineData(typeof(KvmPitState2), 112)]
+    [InlineData(typeof(KvmVcpuEvents), 64)]
+    [InlineData(typeof(KvmFpu), 416)]
     public void Struct_size_matches_the_kernel_header(Type type, int expected) =>
         Assert.Equal(expected, SizeOf(type));
 
@@ -124,6 +134,23 @@ public sealed class StructLayoutTests
     [InlineData(typeof(KvmRun), "SystemEvent.Type", 32)]
     [InlineData(typeof(KvmRun), "SystemEvent.Ndata", 36)]
     [InlineData(typeof(KvmRun), "SystemEvent.Data", 40)]
+    // struct kvm_irq_level, kvm_pit_config
+    [InlineData(typeof(KvmIrqLevel), "Irq", 0)]
+    [InlineData(typeof(KvmIrqLevel), "Level", 4)]
+    [InlineData(typeof(KvmPitConfig), "Flags", 0)]
+    // struct kvm_irq_routing and kvm_irq_routing_entry (u.irqchip)
+    [InlineData(typeof(KvmIrqRouting), "Nr", 0)]
+    [InlineData(typeof(KvmIrqRouting), "Flags", 4)]
+    [InlineData(typeof(KvmIrqRoutingEntry), "Gsi", 0)]
+    [InlineData(typeof(KvmIrqRoutingEntry), "Type", 4)]
+    [InlineData(typeof(KvmIrqRoutingEntry), "Flags", 8)]
+    [InlineData(typeof(KvmIrqRoutingEntry), "Irqchip", 16)]
+    [InlineData(typeof(KvmIrqRoutingEntry), "Pin", 20)]
+    // struct kvm_irqchip, kvm_pit_state2, kvm_mp_state
+    [InlineData(typeof(KvmIrqchip), "ChipId", 0)]
+    [InlineData(typeof(KvmIrqchip), "Chip", 8)]
+    [InlineData(typeof(KvmPitState2), "Flags", 72)]
+    [InlineData(typeof(KvmMpState), "MpState", 0)]
     public void Field_offset_matches_the_kernel_header(Type type, string path, int expected) =>
         Assert.Equal(expected, OffsetOf(type, path));
 

@@ -49,6 +49,8 @@ internal sealed class FakeGuestHypervisor(params FakeGuestHypervisor.PlannedExit
 
         public IInterruptLine GetInterruptLine(int gsi) => new NullLine(gsi);
 
+        public void Reset() { }
+
         public void Dispose()
         {
             foreach (var block in _blocks)
