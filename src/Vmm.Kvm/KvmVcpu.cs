@@ -466,12 +466,31 @@ public sealed unsafe class KvmVcpu : IVcpu
         return result;
     }
 
-    /// <summary>A fatal exit also goes through the pipeline (empty data), then Run returns its cause and the registers.</summary>
+    /// <summary>
+    /// A fatal exit also goes through the pipeline (empty data), then Run returns its cause and the registers on one
+    /// line, so the host prints one error line a person can act on (<see cref="DescribeState"/> has the full dump).
+    /// </summary>
     private VcpuRunResult Fatal(ExitHandler pipeline, string cause)
     {
         var exit = new ExitContext(ExitKind.Fatal, Id, 0, 0, 0, default);
         pipeline(ref exit);
-        return new VcpuRunResult(VcpuStopReason.Fatal, $"vCPU {Id}: {cause}{Environment.NewLine}{DescribeState()}");
+        return new VcpuRunResult(VcpuStopReason.Fatal, $"vCPU {Id}: {cause}; {DescribeStateOnOneLine()}");
+    }
+
+    /// <summary>Where the guest was and its general registers, in one line: <c>cs:rip</c>, mode bits, then the rest.</summary>
+    internal string DescribeStateOnOneLine()
+    {
+        try
+        {
+            VcpuRegisters r = GetRegisters();
+            KvmSregs s = GetSpecialRegisters();
+            return $"cs={s.Cs.Selector:x4} rip={r.Rip:x} rflags={r.Rflags:x} cr0={s.Cr0:x} cr3={s.Cr3:x} cr4={s.Cr4:x} efer={s.Efer:x} "
+                + $"ss={s.Ss.Selector:x4} rsp={r.Rsp:x} rax={r.Rax:x} rbx={r.Rbx:x} rcx={r.Rcx:x} rdx={r.Rdx:x} rsi={r.Rsi:x} rdi={r.Rdi:x} rbp={r.Rbp:x}";
+        }
+        catch (Exception e) when (e is KvmException or ObjectDisposedException)
+        {
+            return "registers unavailable: " + e.Message;
+        }
     }
 
     private static string DescribeInternalError(KvmRunInternalError* error)
