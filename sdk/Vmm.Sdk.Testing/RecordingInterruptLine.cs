@@ -103,6 +103,16 @@ public sealed class RecordingInterruptLine : IInterruptLine
         _inner?.Pulse();
     }
 
+    /// <summary>Logs a pulse another part of the machine put on this line (the PIT on GSI 0) without driving the backend.</summary>
+    internal void RecordPulse()
+    {
+        lock (_gate)
+        {
+            Record(InterruptLineChange.Raised);
+            Record(InterruptLineChange.Lowered);
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"GSI {Gsi}: {(IsRaised ? "raised" : "lowered")}, {Log.Count} changes";
 

@@ -163,7 +163,10 @@ public sealed partial class TestVm : IDisposable, IAsyncDisposable
             : throw new ArgumentException($"no device named \"{name}\"; this VM has {DescribeDevices()}", nameof(name));
     }
 
-    /// <summary>Interrupt line <paramref name="gsi"/> as the test sees it: level and a log stamped with <see cref="Clock"/>.</summary>
+    /// <summary>
+    /// Interrupt line <paramref name="gsi"/> as the test sees it: level and a log stamped with <see cref="Clock"/>.
+    /// GSI 0's log also holds the pulses of the emulated PIT's counter 0 (ISA IRQ 0).
+    /// </summary>
     public RecordingInterruptLine Irq(int gsi) => _machine.Line(gsi);
 
     /// <summary>

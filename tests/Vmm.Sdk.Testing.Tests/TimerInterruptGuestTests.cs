@@ -85,6 +85,9 @@ public sealed class TimerInterruptGuestTests
         Assert.Equal((ticks << 1) | 1, result.ExitCode);
         Assert.Equal(TimeSpan.FromMilliseconds(ticks), vm.Clock.GetUtcNow() - vm.Clock.Start);
         Assert.Equal(ticks, vm.InterruptController.InterruptsAcknowledged);
+        // The PIT's pulses on IRQ 0 are in its log, stamped with the fake clock: one per millisecond.
+        Assert.Equal(Enumerable.Range(1, ticks).Select(ms => TimeSpan.FromMilliseconds(ms)),
+            vm.Irq(0).Log.Where(e => e.Change == InterruptLineChange.Raised).Select(e => e.Elapsed));
         Assert.Equal(0, vm.InterruptController.InService);
         // The PIC and PIT belong to the machine, as KVM's in-kernel ones do: the pipeline saw only the stop.
         var exit = Assert.Single(vm.Exits);

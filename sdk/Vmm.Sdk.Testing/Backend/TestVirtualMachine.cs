@@ -30,6 +30,9 @@ internal sealed class TestVirtualMachine : IVirtualMachine
         // guest's interrupt controller would make of a device's line.
         if (inner is null)
             _ownChipset = new PcChipset(clock);
+        // The PIT drives ISA IRQ 0 inside the chipset; its ticks go into GSI 0's log like any device's pulses.
+        if (Chipset is { } chipset)
+            chipset.TimerPulsed = () => Line(0).RecordPulse();
     }
 
     /// <summary>The PC chipset guest interrupts go through: the emulator's, or the kit's own for scripted-only VMs; null for other hypervisors.</summary>

@@ -204,12 +204,19 @@ public sealed class PcChipset : IDisposable
         }
     }
 
+    /// <summary>
+    /// Called after each pulse the PIT's counter 0 puts on ISA IRQ 0 (on the timer's thread, with the chipset's
+    /// lock held: keep it short and do not call back into the chipset). The test kit logs the ticks with it.
+    /// </summary>
+    public Action? TimerPulsed { get; set; }
+
     /// <summary>The timer's counter 0 output rose (called with the lock held): an edge on ISA IRQ 0.</summary>
     internal void TimerPulse()
     {
         _pic.SetIrq(0, true);
         _pic.SetIrq(0, false);
         Changed();
+        TimerPulsed?.Invoke();
     }
 
     /// <summary>Stops the timer's callbacks.</summary>
