@@ -30,6 +30,7 @@ python3 -c "import sys; sys.stdout.buffer.write(bytes((i * 7 + 3) & 0xff for i i
 declare -A setup=(
     [multiboot-info]="1|probe=1 hello|$work/pattern.bin"
     [interrupt-return]="1||"
+    [timer-interrupts]="1||"
 )
 
 probes=("$@")
