@@ -31,6 +31,7 @@ declare -A setup=(
     [multiboot-info]="1|probe=1 hello|$work/pattern.bin"
     [interrupt-return]="1||"
     [timer-interrupts]="1||"
+    [smp]="2||"
 )
 
 probes=("$@")

@@ -36,6 +36,11 @@ void idt_init(void)
         idt[vector].type = INTERRUPT_GATE;
         idt[vector].offset_high = (uint16_t)(stub >> 16);
     }
+    idt_load();
+}
+
+void idt_load(void)
+{
     struct idt_pointer pointer = { sizeof idt - 1, (uint32_t)idt };
     __asm__ volatile("lidt %0" : : "m"(pointer));
 }

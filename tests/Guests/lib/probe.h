@@ -56,6 +56,8 @@ void debug_exit(uint32_t value) __attribute__((noreturn));
  */
 typedef void (*interrupt_handler)(uint32_t vector);
 void idt_init(void);
+/* Loads the IDT idt_init built on this CPU (an AP's first act, so its exceptions are reported too). */
+void idt_load(void);
 void idt_set_handler(uint8_t vector, interrupt_handler handler);
 static inline void interrupts_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void interrupts_disable(void) { __asm__ volatile("cli" ::: "memory"); }
