@@ -32,6 +32,7 @@ declare -A setup=(
     [interrupt-return]="1||"
     [timer-interrupts]="1||"
     [smp]="2||"
+    [irq-routing]="1||"
 )
 
 probes=("$@")

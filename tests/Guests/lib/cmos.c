@@ -12,6 +12,12 @@ uint8_t cmos_read(uint8_t reg)
     return inb(CMOS_DATA_PORT);
 }
 
+void cmos_write(uint8_t reg, uint8_t value)
+{
+    outb(CMOS_INDEX_PORT, reg & 0x7F);
+    outb(CMOS_DATA_PORT, value);
+}
+
 uint32_t rtc_seconds(void)
 {
     while (cmos_read(CMOS_STATUS_A) & STATUS_A_UPDATE_IN_PROGRESS)

@@ -11,9 +11,13 @@
 #define CMOS_SECONDS 0x00
 #define CMOS_STATUS_A 0x0A
 #define CMOS_STATUS_B 0x0B
+#define CMOS_STATUS_C 0x0C
 
 /* One CMOS register (NMIs left enabled: bit 7 of the index clear). */
 uint8_t cmos_read(uint8_t reg);
+
+/* Writes one CMOS register. */
+void cmos_write(uint8_t reg, uint8_t value);
 
 /* The RTC's seconds (0-59), read outside an update cycle and converted from BCD when the clock counts in BCD. */
 uint32_t rtc_seconds(void);
