@@ -33,6 +33,8 @@ declare -A setup=(
     [timer-interrupts]="1||"
     [smp]="2||"
     [irq-routing]="1||"
+    [uart]="1|irq|"
+    [i8042]="1|irq|"
 )
 
 probes=("$@")
