@@ -43,15 +43,18 @@ public sealed class SharedInterruptLine
         /// <summary>This device's own output level: the GSI may still be raised by another device.</summary>
         public bool IsRaised => _raised;
 
+        // Calls reach the backend line even when they change nothing on the wire (a second Raise), as they would
+        // without sharing: a backend ignores them, and the test kit's log still shows what the device did.
         public void Raise()
         {
             lock (shared._gate)
             {
-                if (_raised)
-                    return;
-                _raised = true;
-                if (++shared._raisedHandles == 1)
-                    shared._line.Raise();
+                if (!_raised)
+                {
+                    _raised = true;
+                    shared._raisedHandles++;
+                }
+                shared._line.Raise();
             }
         }
 
@@ -59,10 +62,12 @@ public sealed class SharedInterruptLine
         {
             lock (shared._gate)
             {
-                if (!_raised)
-                    return;
-                _raised = false;
-                if (--shared._raisedHandles == 0)
+                if (_raised)
+                {
+                    _raised = false;
+                    shared._raisedHandles--;
+                }
+                if (shared._raisedHandles == 0)
                     shared._line.Lower();
             }
         }
@@ -75,13 +80,10 @@ public sealed class SharedInterruptLine
                 if (_raised)
                 {
                     _raised = false;
-                    if (--shared._raisedHandles == 0)
-                        shared._line.Lower();
+                    shared._raisedHandles--;
                 }
-                else if (shared._raisedHandles == 0)
-                {
+                if (shared._raisedHandles == 0)
                     shared._line.Pulse();
-                }
             }
         }
     }

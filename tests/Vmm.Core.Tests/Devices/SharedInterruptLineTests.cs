@@ -36,14 +36,28 @@ public sealed class SharedInterruptLineTests
     }
 
     [Fact]
-    public void Raising_twice_from_one_device_counts_once()
+    public void Raising_twice_from_one_device_counts_once_and_still_reaches_the_backend()
     {
         _com1.Raise();
         _com1.Raise();
+        var raisedHandles = _shared.RaisedHandles;
         _com1.Lower();
 
+        Assert.Equal(1, raisedHandles);
         Assert.False(_gsi.IsRaised);
         Assert.Equal(0, _shared.RaisedHandles);
+        Assert.Equal(1, _gsi.Repeats);   // the second Raise, passed on as it would be without sharing
+    }
+
+    [Fact]
+    public void A_device_lowering_while_another_holds_the_line_does_not_reach_the_backend()
+    {
+        _other.Raise();
+        _com1.Raise();
+        _com1.Lower();
+
+        Assert.True(_gsi.IsRaised);
+        Assert.Equal(1, _gsi.Repeats);   // only _com1's Raise of a raised wire
     }
 
     [Fact]
@@ -92,9 +106,12 @@ public sealed class SharedInterruptLineTests
         Assert.All(_gsi.Changes.Where(c => c != "pulse").Chunk(2), pair => Assert.Equal("raise", pair[0]));
     }
 
+    /// <summary>A wire: logs level changes and pulses; repeated calls that change nothing are counted apart.</summary>
     private sealed class RecordingLine(int gsi) : IInterruptLine
     {
         public List<string> Changes { get; } = [];
+
+        public int Repeats { get; private set; }
 
         public int Gsi => gsi;
 
@@ -102,14 +119,22 @@ public sealed class SharedInterruptLineTests
 
         public void Raise()
         {
-            Assert.False(IsRaised, "raised twice in a row");
+            if (IsRaised)
+            {
+                Repeats++;
+                return;
+            }
             IsRaised = true;
             Changes.Add("raise");
         }
 
         public void Lower()
         {
-            Assert.True(IsRaised, "lowered twice in a row");
+            if (!IsRaised)
+            {
+                Repeats++;
+                return;
+            }
             IsRaised = false;
             Changes.Add("lower");
         }
