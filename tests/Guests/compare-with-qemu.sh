@@ -35,6 +35,7 @@ declare -A setup=(
     [irq-routing]="1||"
     [uart]="1|irq|"
     [i8042]="1|irq|"
+    [reset]="1||"
 )
 
 probes=("$@")
