@@ -26,7 +26,8 @@ make -s -C tests/Guests OUT="$work/probes" >&2
 # A module in the pattern the multiboot-info probe checks (byte i = i * 7 + 3).
 python3 -c "import sys; sys.stdout.buffer.write(bytes((i * 7 + 3) & 0xff for i in range(5000)))" >"$work/pattern.bin"
 
-# probe name -> "cpus|command line|module" (add a line when a probe needs more than the defaults).
+# probe name -> "cpus|command line|module|fw_cfg file" (add a line when a probe needs more than the defaults;
+# the fw_cfg file is NAME,string=S, given to vmm as --fw-cfg and to QEMU as -fw_cfg name=NAME,string=S).
 declare -A setup=(
     [multiboot-info]="1|probe=1 hello|$work/pattern.bin"
     [interrupt-return]="1||"
@@ -36,6 +37,7 @@ declare -A setup=(
     [uart]="1|irq|"
     [i8042]="1|irq|"
     [reset]="1||"
+    [fwcfg]="2|||opt/org.vmm/probe,string=hello from the host"
 )
 
 probes=("$@")
@@ -56,13 +58,14 @@ measure() {
 printf '%-18s | %-34s | %-34s\n' "probe" "vmm: s, peak MiB, exit, pass/fail" "qemu: s, peak MiB, exit, pass/fail"
 printf '%s\n' "-------------------+------------------------------------+-----------------------------------"
 for probe in "${probes[@]}"; do
-    IFS='|' read -r cpus cmdline module <<<"${setup[$probe]:-1||}"
+    IFS='|' read -r cpus cmdline module fwcfg <<<"${setup[$probe]:-1|||}"
     kernel="$work/probes/$probe.elf"
     vmm_args=(run --kernel "$kernel" --memory 128M --cpus "$cpus" --device debug-exit,port=0xf4,width=4)
     qemu_args=(-machine pc -accel kvm -m 128 -smp "$cpus" -kernel "$kernel" -display none -monitor none -serial stdio
                -device isa-debug-exit,iobase=0xf4,iosize=4)
     if [ -n "$cmdline" ]; then vmm_args+=(--cmdline "$cmdline"); qemu_args+=(-append "$cmdline"); fi
     if [ -n "$module" ]; then vmm_args+=(--module "$module"); qemu_args+=(-initrd "$module"); fi
+    if [ -n "$fwcfg" ]; then vmm_args+=(--fw-cfg "$fwcfg"); qemu_args+=(-fw_cfg "name=$fwcfg"); fi
 
     read -r vs vk vx vp vf <<<"$(measure dotnet "$vmm" "${vmm_args[@]}")"
     grep '^FAIL ' "$work/out" | sed "s/^/  vmm  $probe: /" >>"$work/failures" || true
