@@ -13,7 +13,7 @@ public static class DeviceArgument
     public static DeviceConfig Parse(string text)
     {
         var where = $"--device '{text}'";
-        var parts = Split(text);
+        var parts = QemuOptionList.Split(text);
         if (parts.Count == 0 || parts[0].Length == 0 || parts[0].Contains('='))
             throw new ConfigurationException($"{where}: the device type comes first, e.g. --device debug-exit,port=0xf4,width=4");
 
@@ -43,30 +43,5 @@ public static class DeviceArgument
         }
         device.OptionsSection = new ConfigurationBuilder().AddInMemoryCollection(options).Build();
         return device;
-    }
-
-    private static List<string> Split(string text)
-    {
-        var parts = new List<string>();
-        var current = new System.Text.StringBuilder();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != ',')
-            {
-                current.Append(text[i]);
-            }
-            else if (i + 1 < text.Length && text[i + 1] == ',')
-            {
-                current.Append(',');
-                i++;
-            }
-            else
-            {
-                parts.Add(current.ToString());
-                current.Clear();
-            }
-        }
-        parts.Add(current.ToString());
-        return parts;
     }
 }

@@ -33,7 +33,7 @@ public static class FwCfgArgument
     {
         var where = $"--fw-cfg '{text}'";
         string? name = null, content = null, path = null;
-        var parts = Split(text);
+        var parts = QemuOptionList.Split(text);
         for (var i = 0; i < parts.Count; i++)
         {
             var part = parts[i];
@@ -84,25 +84,5 @@ public static class FwCfgArgument
         if (slot is not null)
             throw new ConfigurationException($"{where}: {key} is given twice");
         slot = value;
-    }
-
-    private static List<string> Split(string text)
-    {
-        var parts = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != ',')
-                current.Append(text[i]);
-            else if (i + 1 < text.Length && text[i + 1] == ',')
-                current.Append(text[++i]);
-            else
-            {
-                parts.Add(current.ToString());
-                current.Clear();
-            }
-        }
-        parts.Add(current.ToString());
-        return parts;
     }
 }
