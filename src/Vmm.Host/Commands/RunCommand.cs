@@ -101,11 +101,8 @@ public static class RunCommand
             new DeviceConfig
             {
                 Type = "debug-exit", Name = "debug-exit", Source = "demo: debug-exit",
-                OptionsSection = Options(("port", $"0x{DemoGuest.DebugExitPort:x}")),
+                OptionsSection = DeviceConfig.OptionsFrom(("port", $"0x{DemoGuest.DebugExitPort:x}")),
             },
         ],
     };
-
-    private static IConfiguration Options(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 }

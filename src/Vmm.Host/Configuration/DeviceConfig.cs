@@ -17,6 +17,10 @@ public sealed class DeviceConfig
     /// <summary>Set by the loader: the raw <c>options</c> section, bound later onto the type's options class.</summary>
     internal IConfiguration? OptionsSection { get; set; }
 
+    /// <summary>An <c>options</c> section built in code (a machine preset's, the demo's), as vm.json would give it.</summary>
+    internal static IConfiguration OptionsFrom(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
     /// <summary>Where the instance was asked for (<c>vm.json: devices[2]</c>, <c>--device '...'</c>), for errors.</summary>
     internal string? Source { get; set; }
 }

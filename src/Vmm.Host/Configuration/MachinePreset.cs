@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Vmm.Core;
 
 namespace Vmm.Host.Configuration;
@@ -72,8 +71,6 @@ public static class MachinePreset
         Name = name,
         Console = console,
         Source = $"machine {Pc}: {name}",
-        OptionsSection = new ConfigurationBuilder()
-            .AddInMemoryCollection(options.Select(option => new KeyValuePair<string, string?>(option.Key, option.Value)))
-            .Build(),
+        OptionsSection = DeviceConfig.OptionsFrom(options),
     };
 }
